@@ -1,0 +1,27 @@
+// Package ids implements the Authflow API's identifiers, PFIDs: 160-bit,
+// time-ordered, partitioned IDs written as 32 lowercase Crockford base32
+// characters, such as "013xrzp12g3nqk8nqprv12gz6v99a2v4".
+//
+// [PFID] is the untyped value. Each kind of object has its own type —
+// [AccountID], [AuthflowID], [DeviceID], [DomainID], [PoolID] and
+// [SessionID], all instances of the generic [ID] — so that the compiler
+// refuses an account ID where an authflow ID is expected:
+//
+//	func Fetch(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error)
+//
+//	Fetch(ctx, accountID) // compile error: cannot use accountID (AccountID) as AuthflowID
+//
+// Parsing is strict: [ParsePFID] and the typed parsers ([ParseAuthflowID] and
+// its siblings) accept exactly the canonical text form that the reference
+// implementations accept, the strings matched by [Pattern], and their errors
+// say what was wrong and where ([ErrLength], [ErrCharacter], [ErrUppercase],
+// [ErrOverflow]). Every ID is comparable, usable as a map key, and
+// implements the text, binary and database/sql interfaces, so encoding/json
+// writes it as a string and database/sql stores it as text. The zero value is
+// the all-zero ID, which means "unset"; [driver.Valuer] writes it as NULL.
+//
+// New IDs come from [New] (a given partition), [NewRelated] (the partition of
+// an existing ID) and [NewRoot] (a random partition), which use the current
+// time and crypto/rand with monotonic randomness within a millisecond; a
+// [Generator] gives tests their own clock and entropy.
+package ids
