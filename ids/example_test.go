@@ -1,0 +1,85 @@
+package ids_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+func ExampleParseAuthflowID() {
+	id, err := ids.ParseAuthflowID("013xrzp12g3nqk8nqprv12gz6v99a2v4")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(id)
+	fmt.Println(id.Time().Format(time.RFC3339Nano), id.Partition())
+	// Output:
+	// 013xrzp12g3nqk8nqprv12gz6v99a2v4
+	// 2009-02-13T23:31:30Z 123456789
+}
+
+func ExampleParsePFID_errors() {
+	for _, s := range []string{
+		"013xrzp12g3nqk8nqprv12gz6v99a2v",  // 31 characters
+		"013XRZP12G3NQK8NQPRV12GZ6V99A2V4", // uppercase
+		"013xrzp12g3nqk8nqprv12gz6v99a2vl", // l is not in the alphabet
+		"813xrzp12g3nqk8nqprv12gz6v99a2v4", // timestamp overflow
+	} {
+		_, err := ids.ParsePFID(s)
+		fmt.Println(errors.Is(err, ids.ErrUppercase), err)
+	}
+	// Output:
+	// false invalid PFID: length 31, want 32 in "013xrzp12g3nqk8nqprv12gz6v99a2v"
+	// true invalid PFID: uppercase character 'X' at index 3 in "013XRZP12G3NQK8NQPRV12GZ6V99A2V4"
+	// false invalid PFID: invalid character 'l' at index 31 in "013xrzp12g3nqk8nqprv12gz6v99a2vl"
+	// false invalid PFID: first character '8' above '7' in "813xrzp12g3nqk8nqprv12gz6v99a2v4"
+}
+
+func ExampleFromParts() {
+	p, err := ids.FromParts(1234567890000, 123456789, [10]byte{0xbd, 0xb1, 0xb0, 0x8a, 0x1f, 0x36, 0xd2, 0x95, 0x0b, 0x64})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p)
+	fmt.Println(p.Timestamp(), p.Partition(), p.Time().UTC())
+	// Output:
+	// 013xrzp12g3nqk8nqprv12gz6v99a2v4
+	// 1234567890000 123456789 2009-02-13 23:31:30 +0000 UTC
+}
+
+// IDs are JSON strings; decoding names the kind that failed.
+func ExampleID_UnmarshalText() {
+	var body struct {
+		ID      ids.AuthflowID `json:"id"`
+		Account ids.AccountID  `json:"account_id"`
+	}
+	err := json.Unmarshal([]byte(`{"id":"013xrzp12g3nqk8nqprv12gz6v99a2v4","account_id":"not-an-id"}`), &body)
+	fmt.Println(err)
+	// Output:
+	// invalid account ID: length 9, want 32 in "not-an-id"
+}
+
+func ExampleNewRelated() {
+	flow := ids.NewRoot[ids.Authflow]()
+	session := ids.NewRelated[ids.Session](flow)
+	fmt.Println(session.Partition() == flow.Partition(), session.KindName())
+	// Output:
+	// true session
+}
+
+// A Generator with a fixed clock and seeded entropy gives the same IDs on
+// every run, for tests.
+func ExampleNewGenerator() {
+	clock := func() time.Time { return time.UnixMilli(1234567890000) }
+	entropy := rand.NewChaCha8([32]byte{}) // deterministic; never for production IDs
+	g := ids.NewGenerator(clock, entropy)
+	a, _ := g.New(123456789)
+	b, _ := g.New(123456789)
+	fmt.Println(a.Partition(), a.Timestamp(), a.Compare(b))
+	// Output:
+	// 123456789 1234567890000 -1
+}
