@@ -77,13 +77,13 @@ func TestReaderDecodesLikeEncodingJSON(t *testing.T) {
 		` {"a" : [1, 2.5, "x", null, true, false, {"b": {}}], "c": {"d": []}} `,
 		`"plain"`,
 		`"\"\\\/\b\f\n\r\t"`,
-		`"\u0041\u00e9\u4e2d\ud83d\ude00"`,      // BMP and a surrogate pair
-		`"lone \ud800 high"`,                     // unpaired high surrogate
-		`"lone \udc00 low"`,                      // unpaired low surrogate
-		`"\ud800\u0041"`,                         // high surrogate then non-surrogate
-		`"\ud800\ud800\udc00"`,                   // unpaired, then a pair
+		`"\u0041\u00e9\u4e2d\ud83d\ude00"`,        // BMP and a surrogate pair
+		`"lone \ud800 high"`,                      // unpaired high surrogate
+		`"lone \udc00 low"`,                       // unpaired low surrogate
+		`"\ud800\u0041"`,                          // high surrogate then non-surrogate
+		`"\ud800\ud800\udc00"`,                    // unpaired, then a pair
 		"\"invalid \xff utf8 \xc3 and \xe2\x82\"", // invalid UTF-8 bytes
-		"\"\xed\xa0\x80\"",                       // an encoded surrogate
+		"\"\xed\xa0\x80\"",                        // an encoded surrogate
 		"\"emoji 😀 and \u2028\"",
 		`{"dup":1,"dup":2}`,
 		`{"k\u00e9y":"v","k\"q":1}`,
