@@ -1,0 +1,209 @@
+package validation
+
+import (
+	"net/netip"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+)
+
+// The rules this package defines, by tag. None uses a regular expression:
+// each is a few byte comparisons or a table lookup.
+const (
+	// TagPFID: an ID of the ids package that is set (not the all-zero ID). A
+	// failure is a missing value.
+	TagPFID = "pfid"
+	// TagCountryCode: an ISO 3166-1 alpha-2 shaped code, ^[A-Z]{2}$.
+	TagCountryCode = "country_code"
+	// TagJA4: a JA4 TLS client fingerprint, a_b_c (see [JA4Problem]).
+	TagJA4 = "ja4"
+	// TagTimezone: an IANA time zone name (see [IsTimezone]).
+	TagTimezone = "timezone"
+	// TagHTTPURL: an absolute http or https URL with a host.
+	TagHTTPURL = "http_url"
+	// TagEmail: an e-mail address (see [IsEmail]), or a nil pointer to one.
+	TagEmail = "email"
+	// TagUnzonedIP: a netip.Addr without an IPv6 zone.
+	TagUnzonedIP = "unzoned_ip"
+)
+
+// builtinRules returns the rules this package defines.
+func builtinRules() []Rule {
+	return []Rule{
+		{Tag: TagPFID, Missing: true, Check: func(fl validator.FieldLevel) bool {
+			return !fl.Field().IsZero()
+		}},
+		{Tag: TagCountryCode, Message: "must match ^[A-Z]{2}$", Check: func(fl validator.FieldLevel) bool {
+			return IsCountryCode(fl.Field().String())
+		}},
+		{
+			Tag: TagJA4, Message: "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f",
+			Check: func(fl validator.FieldLevel) bool {
+				return JA4Problem(fl.Field().String()) == ""
+			},
+			Explain: func(value any) string {
+				s, _ := value.(string)
+				return "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f: " + JA4Problem(s)
+			},
+		},
+		{Tag: TagTimezone, Message: "must be an IANA time zone name such as Australia/Melbourne", Check: func(fl validator.FieldLevel) bool {
+			return IsTimezone(fl.Field().String())
+		}},
+		{Tag: TagHTTPURL, Message: "must be an absolute http or https URL", Check: func(fl validator.FieldLevel) bool {
+			return IsHTTPURL(fl.Field().String())
+		}},
+		{Tag: TagEmail, Message: "must be an e-mail address", NilPasses: true, Check: func(fl validator.FieldLevel) bool {
+			f := fl.Field()
+			return f.Kind() == reflect.Pointer || IsEmail(f.String())
+		}},
+		{Tag: TagUnzonedIP, Message: "must be an IP address without a zone", Check: func(fl validator.FieldLevel) bool {
+			a, ok := Value[netip.Addr](fl)
+			return ok && a.Zone() == ""
+		}},
+	}
+}
+
+// Value returns the field's value as a T, without allocating when the field
+// is addressable (it is when the struct was passed by pointer). ok is false
+// when the field is not a T.
+func Value[T any](fl validator.FieldLevel) (v T, ok bool) {
+	f := fl.Field()
+	if f.CanAddr() {
+		p, ok := f.Addr().Interface().(*T)
+		if ok {
+			return *p, true
+		}
+		return v, false
+	}
+	v, ok = f.Interface().(T)
+	return v, ok
+}
+
+// IsCountryCode reports whether s matches ^[A-Z]{2}$: the shape of an ISO
+// 3166-1 alpha-2 code, not membership of the list (geo-IP feeds use codes
+// such as XK and EU).
+func IsCountryCode(s string) bool {
+	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
+}
+
+// JA4Problem returns "" when s is a JA4 TLS client fingerprint, and
+// otherwise says what is wrong. A JA4 fingerprint is a_b_c: a is the
+// protocol (t, q or d), the TLS version (13 12 11 10 s3 s2 d1 d2 d3 00), the
+// SNI (d or i), two digits of cipher count, two digits of extension count and
+// two alphanumeric ALPN characters (00 when none); b and c are 12 lowercase
+// hex characters each. Example: q13d0314h3_55b375c5d22e_61e396c58b1f.
+func JA4Problem(s string) string {
+	const length = 10 + 1 + 12 + 1 + 12
+	switch {
+	case len(s) != length:
+		return "length is not 36"
+	case s[0] != 't' && s[0] != 'q' && s[0] != 'd':
+		return "protocol is not t, q or d"
+	case !isTLSVersion(s[1:3]):
+		return "TLS version is not one of 13 12 11 10 s3 s2 d1 d2 d3 00"
+	case s[3] != 'd' && s[3] != 'i':
+		return "SNI is not d or i"
+	case !isDigit(s[4]) || !isDigit(s[5]):
+		return "cipher count is not two digits"
+	case !isDigit(s[6]) || !isDigit(s[7]):
+		return "extension count is not two digits"
+	case !isAlnum(s[8]) || !isAlnum(s[9]):
+		return "ALPN is not two alphanumeric characters"
+	case s[10] != '_' || s[23] != '_':
+		return "parts are not separated by _"
+	case !isLowerHex(s[11:23]):
+		return "cipher hash is not 12 lowercase hex characters"
+	case !isLowerHex(s[24:]):
+		return "extension hash is not 12 lowercase hex characters"
+	}
+	return ""
+}
+
+func isTLSVersion(v string) bool {
+	switch v {
+	case "13", "12", "11", "10", "s3", "s2", "d1", "d2", "d3", "00":
+		return true
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isAlnum(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isDigit(c) && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// IsTimezone reports whether name is an IANA time zone name, such as
+// "Australia/Melbourne" or "UTC", by lookup in a table generated from the Go
+// toolchain's copy of the time zone database: the answer is the same on
+// every host, with or without /usr/share/zoneinfo. "Local" and "" are not
+// names.
+func IsTimezone(name string) bool {
+	_, found := slices.BinarySearch(zoneNames[:], name)
+	return found
+}
+
+//go:generate go run gen_zones.go
+
+// IsHTTPURL reports whether s is an absolute URL with scheme http or https
+// (in any case) and a host.
+func IsHTTPURL(s string) bool {
+	if len(s) < len("http://x") {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
+		return false
+	}
+	return u.Scheme == "http" || u.Scheme == "https"
+}
+
+// IsEmail reports whether s is a valid e-mail address as the HTML standard
+// defines it for <input type=email>: a local part of letters, digits and
+// .!#$%&'*+/=?^_`{|}~- characters, an @, and a domain of dot-separated labels
+// of letters, digits and hyphens, each 1 to 63 long and neither starting nor
+// ending with a hyphen.
+func IsEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || domain == "" {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if !emailLocal[local[i]] {
+			return false
+		}
+	}
+	for label := range strings.SplitSeq(domain, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if c := label[i]; !isAlnum(c) && c != '-' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// emailLocal reports the bytes allowed in the local part of an e-mail
+// address.
+var emailLocal = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isAlnum(byte(c))
+	}
+	for _, c := range ".!#$%&'*+/=?^_`{|}~-" {
+		t[c] = true
+	}
+	return t
+}()

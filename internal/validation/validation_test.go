@@ -1,0 +1,304 @@
+package validation
+
+import (
+	"archive/zip"
+	stderrors "errors"
+	"go/build"
+	"net/netip"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/google/go-cmp/cmp"
+
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+type inner struct {
+	Country string     `json:"country_code" validate:"required,country_code"`
+	IP      netip.Addr `json:"remote_ip" validate:"required,unzoned_ip"`
+	Pair    [2]int     `json:"pair"`
+}
+
+type outer struct {
+	ID      ids.AuthflowID `json:"id" validate:"pfid"`
+	Name    string         `json:"plan_name,omitempty" validate:"required"`
+	URL     string         `json:"return_url" validate:"omitempty,http_url"`
+	Email   *string        `json:"required_email" validate:"email"`
+	Zone    string         `json:"timezone" validate:"required,timezone"`
+	JA4     string         `json:"ja4_fingerprint" validate:"required,ja4"`
+	First   *inner         `json:"first_seen"`
+	NoJSON  string         `validate:"required"`
+	Ignored string         `json:"-" validate:"required"`
+}
+
+// pairRule is a struct-level rule: Pair[0] <= Pair[1].
+func pairRule(sl validator.StructLevel) {
+	in := sl.Current().Addr().Interface().(*inner)
+	if in.Pair[0] > in.Pair[1] {
+		Report(sl, "pair[1]", "order", "must not be below pair[0]")
+	}
+}
+
+func init() {
+	RegisterStruct(pairRule, inner{})
+}
+
+func validOuter() *outer {
+	email := "user@example.com"
+	return &outer{
+		ID:      ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nqprv12gz6v99a2v4"),
+		Name:    "basic",
+		URL:     "https://example.com/done",
+		Email:   &email,
+		Zone:    "Australia/Melbourne",
+		JA4:     "q13d0314h3_55b375c5d22e_61e396c58b1f",
+		First:   &inner{Country: "AU", IP: netip.MustParseAddr("127.0.0.1"), Pair: [2]int{1, 2}},
+		NoJSON:  "x",
+		Ignored: "x",
+	}
+}
+
+func TestCheckValid(t *testing.T) {
+	t.Parallel()
+	v := validOuter()
+	if err := Check(v); err != nil {
+		t.Fatal(err)
+	}
+	v.First = nil
+	v.Email = nil
+	v.URL = ""
+	if err := Check(v); err != nil {
+		t.Fatalf("nil first_seen and required_email, empty return_url: %v", err)
+	}
+}
+
+func TestCheckProblems(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(*outer)
+		code   apierrors.Code
+		want   []apierrors.Problem
+	}{
+		{"zero ID", func(o *outer) { o.ID = ids.AuthflowID{} }, apierrors.RequiredValue,
+			[]apierrors.Problem{{Path: "id", Rule: "required", Message: "is required"}}},
+		{"missing values", func(o *outer) { o.Name = ""; o.Zone = ""; o.First.IP = netip.Addr{} }, apierrors.RequiredValue,
+			[]apierrors.Problem{
+				{Path: "first_seen.remote_ip", Rule: "required", Message: "is required"},
+				{Path: "plan_name", Rule: "required", Message: "is required"},
+				{Path: "timezone", Rule: "required", Message: "is required"},
+			}},
+		{"invalid values", func(o *outer) {
+			o.URL = "ftp://example.com"
+			o.First.Country = "au"
+			o.First.IP = netip.MustParseAddr("fe80::1%eth0")
+		}, apierrors.InvalidValue,
+			[]apierrors.Problem{
+				{Path: "first_seen.country_code", Rule: "country_code", Message: "must match ^[A-Z]{2}$"},
+				{Path: "first_seen.remote_ip", Rule: "unzoned_ip", Message: "must be an IP address without a zone"},
+				{Path: "return_url", Rule: "http_url", Message: "must be an absolute http or https URL"},
+			}},
+		{"missing and invalid", func(o *outer) { o.Name = ""; o.Zone = "Local" }, apierrors.InvalidValue,
+			[]apierrors.Problem{
+				{Path: "plan_name", Rule: "required", Message: "is required"},
+				{Path: "timezone", Rule: "timezone", Message: "must be an IANA time zone name such as Australia/Melbourne"},
+			}},
+		{"explained", func(o *outer) { o.JA4 = "x13d0314h3_55b375c5d22e_61e396c58b1f" }, apierrors.InvalidValue,
+			[]apierrors.Problem{{Path: "ja4_fingerprint", Rule: "ja4",
+				Message: "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f: protocol is not t, q or d"}}},
+		{"struct level", func(o *outer) { o.First.Pair = [2]int{3, 2} }, apierrors.InvalidValue,
+			[]apierrors.Problem{{Path: "first_seen.pair[1]", Rule: "order", Message: "must not be below pair[0]"}}},
+		{"nullable", func(o *outer) { s := ""; o.Email = &s }, apierrors.InvalidValue,
+			[]apierrors.Problem{{Path: "required_email", Rule: "email", Message: "must be an e-mail address"}}},
+		{"Go names without json names", func(o *outer) { o.NoJSON = ""; o.Ignored = "" }, apierrors.RequiredValue,
+			[]apierrors.Problem{
+				{Path: "Ignored", Rule: "required", Message: "is required"},
+				{Path: "NoJSON", Rule: "required", Message: "is required"},
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := validOuter()
+			tt.change(v)
+			err := Check(v)
+			var e *apierrors.Error
+			if !stderrors.As(err, &e) {
+				t.Fatalf("Check() = %v, want an *apierrors.Error", err)
+			}
+			if e.Code != tt.code {
+				t.Errorf("code %q, want %q", e.Code, tt.code)
+			}
+			if diff := cmp.Diff(tt.want, e.Problems); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			if want := apierrors.Invalid(tt.want...).Message; e.Message != want {
+				t.Errorf("message %q, want %q", e.Message, want)
+			}
+		})
+	}
+}
+
+func TestCheckNotAStruct(t *testing.T) {
+	t.Parallel()
+	err := Check(42)
+	var e *apierrors.Error
+	if !stderrors.As(err, &e) || e.Code != apierrors.Unexpected {
+		t.Fatalf("Check(42) = %v, want an unexpected error", err)
+	}
+	var invalid *validator.InvalidValidationError
+	if !stderrors.As(err, &invalid) {
+		t.Error("the cause is not the InvalidValidationError")
+	}
+}
+
+func TestRegisterAfterBuildPanics(t *testing.T) {
+	t.Parallel()
+	_ = Check(validOuter()) // builds the validator
+	for name, register := range map[string]func(){
+		"RegisterRule":   func() { RegisterRule(Rule{Tag: "late", Check: func(validator.FieldLevel) bool { return true }}) },
+		"RegisterStruct": func() { RegisterStruct(pairRule, inner{}) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s after the first Check did not panic", name)
+				}
+			}()
+			register()
+		}()
+	}
+}
+
+func TestCheckAllocations(t *testing.T) {
+	v := validOuter()
+	v.URL = "" // url.Parse allocates; everything else must not
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := Check(v); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 0 {
+		t.Errorf("Check of a valid value allocates %v times, want 0", allocs)
+	}
+}
+
+func TestIsCountryCode(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"AU": true, "XK": true, "EU": true, "ZZ": true,
+		"": false, "A": false, "au": false, "Au": false, "AUS": false, "A1": false, "@[": false, "ÄU": false,
+	} {
+		if got := IsCountryCode(s); got != want {
+			t.Errorf("IsCountryCode(%q) = %v", s, got)
+		}
+	}
+}
+
+func TestJA4Problem(t *testing.T) {
+	t.Parallel()
+	const good = "q13d0314h3_55b375c5d22e_61e396c58b1f"
+	for _, s := range []string{good, "t12i0000h2_000000000000_000000000000", "d00d9999Zz_abcdef012345_6789abcdef01", "ts3i1516h1_8daaf6152771_e5627efa2ab1"} {
+		if p := JA4Problem(s); p != "" {
+			t.Errorf("JA4Problem(%q) = %q, want valid", s, p)
+		}
+	}
+	tests := map[string]string{
+		"":                                        "length is not 36",
+		good + "0":                                "length is not 36",
+		"x" + good[1:]:                            "protocol is not t, q or d",
+		"q14" + good[3:]:                          "TLS version is not one of 13 12 11 10 s3 s2 d1 d2 d3 00",
+		"qS3" + good[3:]:                          "TLS version is not one of 13 12 11 10 s3 s2 d1 d2 d3 00",
+		"q13x" + good[4:]:                         "SNI is not d or i",
+		"q13d0a14h3" + good[10:]:                  "cipher count is not two digits",
+		"q13d03-4h3" + good[10:]:                  "extension count is not two digits",
+		"q13d0314h_" + good[10:]:                  "ALPN is not two alphanumeric characters",
+		"q13d0314h3-55b375c5d22e_61e396c58b1f":    "parts are not separated by _",
+		"q13d0314h3_55b375c5d22e-61e396c58b1f":    "parts are not separated by _",
+		"q13d0314h3_55B375c5d22e_61e396c58b1f":    "cipher hash is not 12 lowercase hex characters",
+		"q13d0314h3_55b375c5d22g_61e396c58b1f":    "cipher hash is not 12 lowercase hex characters",
+		"q13d0314h3_55b375c5d22e_61e396c58b1F":    "extension hash is not 12 lowercase hex characters",
+		"q13d0314h3_55b375c5d22e_61e396c58b1\x00": "extension hash is not 12 lowercase hex characters",
+	}
+	for s, want := range tests {
+		if got := JA4Problem(s); got != want {
+			t.Errorf("JA4Problem(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestIsTimezone(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"Australia/Melbourne": true, "UTC": true, "Etc/GMT+5": true, "America/Argentina/Buenos_Aires": true,
+		"Asia/Calcutta": true, // a backward-compatible link
+		"":              false, "Local": false, "Factory": false, "australia/melbourne": false, "Australia/Melbourne ": false,
+		"Mars/Olympus_Mons": false, "Australia": false, "/Australia/Melbourne": false,
+	} {
+		if got := IsTimezone(s); got != want {
+			t.Errorf("IsTimezone(%q) = %v", s, got)
+		}
+	}
+}
+
+// TestZoneNames checks the generated table: sorted, without duplicates, and
+// equal to the names in this toolchain's zoneinfo.zip (when it has one).
+func TestZoneNames(t *testing.T) {
+	t.Parallel()
+	names := zoneNames[:]
+	if !slices.IsSorted(names) || len(slices.Compact(slices.Clone(names))) != len(names) {
+		t.Fatal("zoneNames is not sorted and unique")
+	}
+	zr, err := zip.OpenReader(filepath.Join(build.Default.GOROOT, "lib", "time", "zoneinfo.zip"))
+	if err != nil {
+		t.Skipf("no zoneinfo.zip to compare with: %v", err)
+	}
+	defer zr.Close()
+	var inZip []string
+	for _, f := range zr.File {
+		if !strings.HasSuffix(f.Name, "/") && f.Name != "Factory" {
+			inZip = append(inZip, f.Name)
+		}
+	}
+	slices.Sort(inZip)
+	if diff := cmp.Diff(inZip, names); diff != "" {
+		t.Errorf("zones.go is stale (tzdata %s); run go generate ./internal/validation (-zip +table):\n%s", tzdataVersion, diff)
+	}
+}
+
+func TestIsHTTPURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://example.com": true, "http://example.com/done?x=1#y": true, "HTTPS://EXAMPLE.COM/": true,
+		"https://[::1]:8443/cb": true, "http://127.0.0.1:8080": true,
+		"": false, "example.com": false, "/relative/path": false, "//example.com/x": false,
+		"ftp://example.com": false, "javascript:alert(1)": false, "https:example.com": false,
+		"https://": false, "https:///path": false, "https://exa mple.com": false, "http://:80": false,
+		"mailto:user@example.com": false,
+	} {
+		if got := IsHTTPURL(s); got != want {
+			t.Errorf("IsHTTPURL(%q) = %v", s, got)
+		}
+	}
+}
+
+func TestIsEmail(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"user@example.com": true, "first.last+tag@sub.example.co.uk": true, "a@b": true,
+		"o'brien@example.ie": true, "x@xn--80ak6aa92e.com": true, "x@a-b.c": true,
+		"": false, "user": false, "@example.com": false, "user@": false, "user@@example.com": false,
+		"user@exa mple.com": false, "us er@example.com": false, "user@-example.com": false,
+		"user@example-.com": false, "user@example..com": false, "user@.example.com": false,
+		"user@example.com.": false, "Name <user@example.com>": false, "\"q\"@example.com": false,
+		"user@" + strings.Repeat("a", 64) + ".com": false, "usér@example.com": false,
+	} {
+		if got := IsEmail(s); got != want {
+			t.Errorf("IsEmail(%q) = %v", s, got)
+		}
+	}
+}
