@@ -7,9 +7,13 @@ import (
 )
 
 // The benchmarks pair each operation with oklog/ulid/v2's counterpart in the
-// same run, so that their ratio survives a noisy machine: compare
-// BenchmarkParse/pfid with BenchmarkParse/ulid, and so on. A PFID's text is
-// 32 characters against a ULID's 26.
+// same run, so that their ratio survives a noisy machine. The sub-benchmarks
+// are named impl=pfid and impl=ulid, so benchstat puts them side by side:
+//
+//	go test -run='^$' -bench=. -count=10 ./ids > out.txt
+//	benchstat -col /impl out.txt
+//
+// A PFID's text is 32 characters against a ULID's 26.
 
 const exampleULID = "01arz3ndektsv4rrffq69g5fav"
 
@@ -21,14 +25,14 @@ var (
 )
 
 func BenchmarkParse(b *testing.B) {
-	b.Run("pfid", func(b *testing.B) {
+	b.Run("impl=pfid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(EncodedLen)
 		for b.Loop() {
 			sinkPFID, sinkErr = ParsePFID(example)
 		}
 	})
-	b.Run("ulid", func(b *testing.B) {
+	b.Run("impl=ulid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(ulid.EncodedSize)
 		for b.Loop() {
@@ -40,14 +44,14 @@ func BenchmarkParse(b *testing.B) {
 func BenchmarkString(b *testing.B) {
 	p := MustParsePFID(example)
 	u := ulid.MustParseStrict(exampleULID)
-	b.Run("pfid", func(b *testing.B) {
+	b.Run("impl=pfid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(EncodedLen)
 		for b.Loop() {
 			sink = p.String()
 		}
 	})
-	b.Run("ulid", func(b *testing.B) {
+	b.Run("impl=ulid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(ulid.EncodedSize)
 		for b.Loop() {
@@ -60,14 +64,14 @@ func BenchmarkAppendText(b *testing.B) {
 	p := MustParsePFID(example)
 	u := ulid.MustParseStrict(exampleULID)
 	buf := make([]byte, 0, 64)
-	b.Run("pfid", func(b *testing.B) {
+	b.Run("impl=pfid", func(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(EncodedLen)
 		for b.Loop() {
 			sinkBytes, sinkErr = p.AppendText(buf[:0])
 		}
 	})
-	b.Run("ulid", func(b *testing.B) {
+	b.Run("impl=ulid", func(b *testing.B) {
 		// MarshalTextTo is ulid's allocation-free encoder into a caller's buffer.
 		b.ReportAllocs()
 		b.SetBytes(ulid.EncodedSize)
@@ -80,13 +84,13 @@ func BenchmarkAppendText(b *testing.B) {
 }
 
 func BenchmarkGenerate(b *testing.B) {
-	b.Run("pfid", func(b *testing.B) {
+	b.Run("impl=pfid", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkPFID, sinkErr = NewPFID(123456789)
 		}
 	})
-	b.Run("ulid", func(b *testing.B) {
+	b.Run("impl=ulid", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkULID = ulid.Make()
