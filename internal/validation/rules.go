@@ -10,23 +10,31 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// The rules this package defines, by tag. None uses a regular expression:
-// each is a few byte comparisons or a table lookup.
+// The rules this package defines, by tag, and the problem rule each
+// reports. The tags differ from validator's own, which they would otherwise
+// replace or be hidden by. None uses a regular expression: each is a few
+// byte comparisons or a table lookup.
 const (
-	// TagPFID: an ID of the ids package that is set (not the all-zero ID). A
-	// failure is a missing value.
+	// TagPFID: an ID of the ids package that is set (not the all-zero ID).
+	// Reports "required".
 	TagPFID = "pfid"
 	// TagCountryCode: an ISO 3166-1 alpha-2 shaped code, ^[A-Z]{2}$.
-	TagCountryCode = "country_code"
+	// Reports "country_code".
+	TagCountryCode = "alpha2_code"
 	// TagJA4: a JA4 TLS client fingerprint, a_b_c (see [JA4Problem]).
+	// Reports "ja4".
 	TagJA4 = "ja4"
-	// TagTimezone: an IANA time zone name (see [IsTimezone]).
-	TagTimezone = "timezone"
-	// TagHTTPURL: an absolute http or https URL with a host.
-	TagHTTPURL = "http_url"
+	// TagTimezone: an IANA time zone name (see [IsTimezone]). Reports
+	// "timezone".
+	TagTimezone = "iana_timezone"
+	// TagHTTPURL: an absolute http or https URL with a host. Reports
+	// "http_url".
+	TagHTTPURL = "abs_http_url"
 	// TagEmail: an e-mail address (see [IsEmail]), or a nil pointer to one.
-	TagEmail = "email"
-	// TagUnzonedIP: a netip.Addr without an IPv6 zone.
+	// Reports "email".
+	TagEmail = "html_email"
+	// TagUnzonedIP: a netip.Addr without an IPv6 zone. Reports
+	// "unzoned_ip".
 	TagUnzonedIP = "unzoned_ip"
 )
 
@@ -36,7 +44,7 @@ func builtinRules() []Rule {
 		{Tag: TagPFID, Missing: true, Check: func(fl validator.FieldLevel) bool {
 			return !fl.Field().IsZero()
 		}},
-		{Tag: TagCountryCode, Message: "must match ^[A-Z]{2}$", Check: func(fl validator.FieldLevel) bool {
+		{Tag: TagCountryCode, Name: "country_code", Message: "must match ^[A-Z]{2}$", Check: func(fl validator.FieldLevel) bool {
 			return IsCountryCode(fl.Field().String())
 		}},
 		{
@@ -49,13 +57,13 @@ func builtinRules() []Rule {
 				return "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f: " + JA4Problem(s)
 			},
 		},
-		{Tag: TagTimezone, Message: "must be an IANA time zone name such as Australia/Melbourne", Check: func(fl validator.FieldLevel) bool {
+		{Tag: TagTimezone, Name: "timezone", Message: "must be an IANA time zone name such as Australia/Melbourne", Check: func(fl validator.FieldLevel) bool {
 			return IsTimezone(fl.Field().String())
 		}},
-		{Tag: TagHTTPURL, Message: "must be an absolute http or https URL", Check: func(fl validator.FieldLevel) bool {
+		{Tag: TagHTTPURL, Name: "http_url", Message: "must be an absolute http or https URL", Check: func(fl validator.FieldLevel) bool {
 			return IsHTTPURL(fl.Field().String())
 		}},
-		{Tag: TagEmail, Message: "must be an e-mail address", NilPasses: true, Check: func(fl validator.FieldLevel) bool {
+		{Tag: TagEmail, Name: "email", Message: "must be an e-mail address", NilPasses: true, Check: func(fl validator.FieldLevel) bool {
 			f := fl.Field()
 			return f.Kind() == reflect.Pointer || IsEmail(f.String())
 		}},
@@ -80,6 +88,20 @@ func Value[T any](fl validator.FieldLevel) (v T, ok bool) {
 	}
 	v, ok = f.Interface().(T)
 	return v, ok
+}
+
+// StructValue returns the struct a struct-level rule checks, without
+// copying or allocating when it is addressable (it is when the value was
+// passed by pointer).
+func StructValue[T any](sl validator.StructLevel) *T {
+	cur := sl.Current()
+	if cur.CanAddr() {
+		if p, ok := cur.Addr().Interface().(*T); ok {
+			return p
+		}
+	}
+	v := cur.Interface().(T)
+	return &v
 }
 
 // IsCountryCode reports whether s matches ^[A-Z]{2}$: the shape of an ISO

@@ -31,13 +31,17 @@ import (
 // A Rule is a field rule: a validator tag, the check it runs, and what a
 // failure reports.
 type Rule struct {
-	// Tag is the name used in `validate` struct tags.
+	// Tag is the name used in `validate` struct tags. It must not be one of
+	// validator's own tags or aliases, which it would replace or be hidden
+	// by ("country_code" is an alias there).
 	Tag string
+	// Name is the problem rule a failure reports; the tag when empty.
+	Name string
 	// Check reports whether the field's value passes.
 	Check validator.Func
 	// Missing marks a rule that only fails for an unset value: its failure is
-	// reported as the problem rule "required" ([apierrors.RuleRequired]).
-	// Otherwise the problem's rule is the tag.
+	// reported as the problem rule "required" ([apierrors.RuleRequired]),
+	// whatever Name says.
 	Missing bool
 	// Message says what a failing value must be, such as
 	// "must match ^[A-Z]{2}$".
@@ -169,5 +173,9 @@ func problem(fe validator.FieldError) apierrors.Problem {
 	if r.Explain != nil {
 		msg = r.Explain(fe.Value())
 	}
-	return apierrors.Problem{Path: path, Rule: tag, Message: msg}
+	name := r.Name
+	if name == "" {
+		name = tag
+	}
+	return apierrors.Problem{Path: path, Rule: name, Message: msg}
 }

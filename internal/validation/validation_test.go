@@ -18,7 +18,7 @@ import (
 )
 
 type inner struct {
-	Country string     `json:"country_code" validate:"required,country_code"`
+	Country string     `json:"country_code" validate:"required,alpha2_code"`
 	IP      netip.Addr `json:"remote_ip" validate:"required,unzoned_ip"`
 	Pair    [2]int     `json:"pair"`
 }
@@ -26,9 +26,9 @@ type inner struct {
 type outer struct {
 	ID      ids.AuthflowID `json:"id" validate:"pfid"`
 	Name    string         `json:"plan_name,omitempty" validate:"required"`
-	URL     string         `json:"return_url" validate:"omitempty,http_url"`
-	Email   *string        `json:"required_email" validate:"email"`
-	Zone    string         `json:"timezone" validate:"required,timezone"`
+	URL     string         `json:"return_url" validate:"omitempty,abs_http_url"`
+	Email   *string        `json:"required_email" validate:"html_email"`
+	Zone    string         `json:"timezone" validate:"required,iana_timezone"`
 	JA4     string         `json:"ja4_fingerprint" validate:"required,ja4"`
 	First   *inner         `json:"first_seen"`
 	NoJSON  string         `validate:"required"`
