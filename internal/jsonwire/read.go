@@ -182,10 +182,16 @@ func (r *Reader) Path() string {
 // code whose cause is cause (which may be nil). It does nothing when r has
 // already failed.
 func (r *Reader) Fail(code apierrors.Code, rule, message string, cause error) {
+	r.FailAt("", code, rule, message, cause)
+}
+
+// FailAt is like [Reader.Fail] for the value at rel, a path relative to the
+// current one: a member missing from the object just read, say.
+func (r *Reader) FailAt(rel string, code apierrors.Code, rule, message string, cause error) {
 	if r.err != nil {
 		return
 	}
-	p := apierrors.Problem{Path: r.Path(), Rule: rule, Message: message}
+	p := apierrors.Problem{Path: JoinPath(r.Path(), rel), Rule: rule, Message: message}
 	e := apierrors.Wrap(code, p.String(), cause)
 	e.Problems = []apierrors.Problem{p}
 	r.err = e
