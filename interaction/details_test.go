@@ -118,7 +118,7 @@ func TestEncodingMatchesEncodingJSON(t *testing.T) {
 	d := seed()
 	d.City = "Mél<bourne> & \"co\"\n\u2028\xff"
 	d.UserAgent = ""
-	d.LatLong = interaction.LatLong{Lat: 1e-7, Long: -0.0}
+	d.LatLong = interaction.LatLong{Lat: 1e-7, Long: math.Copysign(0, -1)}
 	d.RemoteIP = netip.MustParseAddr("2001:db8::1")
 	d.At = time.Unix(1234567890, 500_000_000)
 	p := plainDetails{

@@ -1,0 +1,378 @@
+package authflow_test
+
+import (
+	"bytes"
+	"encoding/json"
+	stderrors "errors"
+	"flag"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/authflow-dev/authflow-go/authflow"
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// cmpOpts compare authflows: IDs and addresses are comparable values with
+// unexported fields.
+var cmpOpts = cmp.Options{cmpopts.EquateComparable(
+	netip.Addr{}, ids.AuthflowID{}, ids.AccountID{}, ids.DeviceID{}, ids.DomainID{}, ids.PoolID{}, ids.SessionID{},
+)}
+
+// apiError returns err as an *apierrors.Error, failing t when it is not one.
+func apiError(t *testing.T, err error) *apierrors.Error {
+	t.Helper()
+	var e *apierrors.Error
+	if !stderrors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
+	}
+	return e
+}
+
+// golden compares got with the file at path, or rewrites it with -update.
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s (-golden +got):\n%s", path, diff)
+	}
+}
+
+// fixture returns the examples fixture of that name: the seed or a variant.
+func fixture(t *testing.T, name string) (*authflow.Authflow, []byte) {
+	t.Helper()
+	if name == "seed" {
+		return examples.Authflow(), examples.FetchResponseJSON()
+	}
+	for _, v := range examples.Variants() {
+		if v.Name == name {
+			return v.Authflow, v.JSON
+		}
+	}
+	t.Fatalf("no fixture %q", name)
+	return nil, nil
+}
+
+// TestGoldenRoundTrip decodes each testdata/roundtrip/*.in.json (written in
+// non-canonical ways: indented, reordered, escaped, exponents, unknown keys,
+// absent keys for null), validates it, and re-encodes it to the canonical
+// bytes of its golden file; the value decoded must be the fixture it
+// describes, and the golden bytes that fixture's JSON.
+func TestGoldenRoundTrip(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, fixture string }{
+		{"seed", "seed"},
+		{"status_pending", "status_pending"},
+		{"status_finished", "status_finished"},
+		{"status_complete", "status_complete"},
+		{"status_cancelled", "status_cancelled"},
+		{"null_first_seen", "null_first_seen"},
+		{"null_last_seen", "null_last_seen"},
+		{"null_first_and_last_seen", "null_first_and_last_seen"},
+		{"null_required_email", "null_required_email"},
+		{"ipv6_remote_ip", "ipv6_remote_ip"},
+		{"fractional_at", "fractional_at"},
+		{"empty_factor_names", "empty_factor_names"},
+		{"absent_factor_names", "empty_factor_names"},
+		{"escaped_strings", "escaped_strings"},
+		{"unknown_keys", "seed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := filepath.Join("testdata", "roundtrip")
+			in, err := os.ReadFile(filepath.Join(dir, tt.name+".in.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var resp authflow.FetchResponse
+			if err := json.Unmarshal(in, &resp); err != nil {
+				t.Fatalf("decoding: %v", err)
+			}
+			if err := resp.Summary.Validate(); err != nil {
+				t.Fatalf("validating: %v", err)
+			}
+			out, err := json.Marshal(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join(dir, tt.name+".golden.json"), out)
+
+			want, wantJSON := fixture(t, tt.fixture)
+			if diff := cmp.Diff(want, resp.Summary, cmpOpts); diff != "" {
+				t.Errorf("decoded value (-fixture %s +decoded):\n%s", tt.fixture, diff)
+			}
+			if !bytes.Equal(out, wantJSON) {
+				t.Errorf("re-encoded:\n%s\nwant the fixture's JSON:\n%s", out, wantJSON)
+			}
+		})
+	}
+}
+
+// plainAuthflow is the struct a user would write for encoding/json, with the
+// keys in the same order: strings for IDs and addresses, a float64 for at, a
+// []float64 for lat_long, pointers for the nullable fields. Its validate tags
+// are what the same user would write for validator/v10: they are the
+// baseline of BenchmarkValidate.
+type plainAuthflow struct {
+	AccountID     string        `json:"account_id" validate:"required,len=32,lowercase,alphanum"`
+	DeviceID      string        `json:"device_id" validate:"required,len=32,lowercase,alphanum"`
+	DomainID      string        `json:"domain_id" validate:"required,len=32,lowercase,alphanum"`
+	FactorNames   []string      `json:"factor_names" validate:"unique,dive,required"`
+	FirstSeen     *plainDetails `json:"first_seen" validate:"omitnil"`
+	ID            string        `json:"id" validate:"required,len=32,lowercase,alphanum"`
+	LastSeen      *plainDetails `json:"last_seen" validate:"omitnil"`
+	PlanName      string        `json:"plan_name" validate:"required"`
+	PoolID        string        `json:"pool_id" validate:"required,len=32,lowercase,alphanum"`
+	RequiredEmail *string       `json:"required_email" validate:"omitnil,email"`
+	ReturnURL     string        `json:"return_url" validate:"omitempty,http_url"`
+	SessionID     string        `json:"session_id" validate:"required,len=32,lowercase,alphanum"`
+	Status        string        `json:"status" validate:"required,oneof=new pending finished complete cancelled"`
+	Title         string        `json:"title"`
+	Type          string        `json:"type" validate:"eq=authflow"`
+}
+
+// plainDetails is plainAuthflow's InteractionDetails. Its timezone is only
+// required: validator's "timezone" calls time.LoadLocation, which reads the
+// zone database from disk on every call, and would swamp the baseline.
+type plainDetails struct {
+	ASN            uint32    `json:"asn" validate:"required,min=1"`
+	At             float64   `json:"at" validate:"required"`
+	City           string    `json:"city"`
+	CountryCode    string    `json:"country_code" validate:"required,len=2,uppercase,alpha"`
+	JA4Fingerprint string    `json:"ja4_fingerprint" validate:"required,len=36"`
+	LatLong        []float64 `json:"lat_long" validate:"len=2"`
+	RegionCode     string    `json:"region_code"`
+	RemoteIP       string    `json:"remote_ip" validate:"required,ip"`
+	Timezone       string    `json:"timezone" validate:"required"`
+	UserAgent      string    `json:"user_agent"`
+}
+
+type plainFetchResponse struct {
+	Status  string         `json:"status" validate:"eq=success"`
+	Summary *plainAuthflow `json:"summary" validate:"required"`
+}
+
+// TestEncodingMatchesEncodingJSON checks, for every fixture whose times are
+// whole seconds (a float64 cannot carry the others exactly), that encoding
+// writes exactly what encoding/json writes for the plain struct decoded from
+// the same document.
+func TestEncodingMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	docs := map[string][]byte{"seed": examples.FetchResponseJSON()}
+	for _, v := range examples.Variants() {
+		if v.Name != "fractional_at" {
+			docs[v.Name] = v.JSON
+		}
+	}
+	for name, doc := range docs {
+		var plain plainFetchResponse
+		if err := json.Unmarshal(doc, &plain); err != nil {
+			t.Fatal(err)
+		}
+		if plain.Summary.FactorNames == nil {
+			plain.Summary.FactorNames = []string{}
+		}
+		want, err := json.Marshal(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(doc, want) {
+			t.Errorf("%s:\n got %s\nwant %s", name, doc, want)
+		}
+	}
+}
+
+func TestEncodingForms(t *testing.T) {
+	t.Parallel()
+	a, want := fixture(t, "seed")
+	resp := authflow.FetchResponse{Summary: a}
+	byPointer, err := json.Marshal(&resp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byValue, _ := json.Marshal(resp)
+	appended, _ := resp.AppendJSON([]byte("prefix"))
+	summary, _ := json.Marshal(*a)
+	summaryAppended, _ := a.AppendJSON(nil)
+	if !bytes.Equal(byPointer, want) || !bytes.Equal(byValue, want) || string(appended) != "prefix"+string(want) {
+		t.Errorf("envelope encodings differ:\n%s\n%s\n%s", byPointer, byValue, appended)
+	}
+	wantSummary := want[len(`{"status":"success","summary":`) : len(want)-1]
+	if !bytes.Equal(summary, wantSummary) || !bytes.Equal(summaryAppended, wantSummary) {
+		t.Errorf("summary encodings differ:\n%s\n%s", summary, summaryAppended)
+	}
+	// A nil summary is written as null (and refused when read back).
+	nilSummary, _ := json.Marshal(authflow.FetchResponse{})
+	if string(nilSummary) != `{"status":"success","summary":null}` {
+		t.Errorf("nil summary: %s", nilSummary)
+	}
+	// Encoding is deterministic.
+	again, _ := json.Marshal(resp)
+	if !bytes.Equal(again, byPointer) {
+		t.Error("two encodings of one value differ")
+	}
+}
+
+func TestEncodingNaNFails(t *testing.T) {
+	t.Parallel()
+	a := examples.Authflow()
+	a.LastSeen.LatLong.Lat = 1 / zero()
+	b, err := authflow.FetchResponse{Summary: a}.AppendJSON([]byte("kept"))
+	if err == nil || string(b) != "kept" {
+		t.Errorf("AppendJSON = %q, %v; want the buffer unchanged and an error", b, err)
+	}
+	if _, err := json.Marshal(a); err == nil {
+		t.Error("json.Marshal of an infinite latitude succeeded")
+	}
+}
+
+func zero() float64 { return 0 }
+
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	known := []authflow.Status{authflow.StatusNew, authflow.StatusPending, authflow.StatusFinished, authflow.StatusComplete, authflow.StatusCancelled}
+	want := []string{"new", "pending", "finished", "complete", "cancelled"}
+	for i, s := range known {
+		if string(s) != want[i] || !s.IsKnown() {
+			t.Errorf("status %q: IsKnown() = %v, want %q and true", s, s.IsKnown(), want[i])
+		}
+	}
+	for _, s := range []authflow.Status{"", "New", "archived", "canceled", " new"} {
+		if s.IsKnown() {
+			t.Errorf("Status(%q).IsKnown() = true", s)
+		}
+	}
+}
+
+// TestUnknownStatusDecodes checks that a status from a newer server decodes
+// and survives a round trip, and that validation reports it.
+func TestUnknownStatusDecodes(t *testing.T) {
+	t.Parallel()
+	doc := bytes.Replace(examples.FetchResponseJSON(), []byte(`"status":"new"`), []byte(`"status":"archived"`), 1)
+	var resp authflow.FetchResponse
+	if err := json.Unmarshal(doc, &resp); err != nil {
+		t.Fatal(err)
+	}
+	if resp.Summary.Status != "archived" {
+		t.Errorf("status %q, want archived", resp.Summary.Status)
+	}
+	out, _ := json.Marshal(resp)
+	if !bytes.Equal(out, doc) {
+		t.Errorf("round trip:\n%s\nwant\n%s", out, doc)
+	}
+	e := apiError(t, resp.Summary.Validate())
+	if e.Code != apierrors.InvalidValue || len(e.Problems) != 1 || e.Problems[0].Path != "status" || e.Problems[0].Rule != "status" {
+		t.Errorf("validation: %v %+v", e, e.Problems)
+	}
+}
+
+func TestClone(t *testing.T) {
+	t.Parallel()
+	a := examples.Authflow()
+	c := a.Clone()
+	if diff := cmp.Diff(a, c, cmpOpts); diff != "" {
+		t.Fatalf("clone differs:\n%s", diff)
+	}
+	c.FactorNames[0] = "changed"
+	*c.RequiredEmail = "changed@example.com"
+	c.FirstSeen.City = "changed"
+	c.LastSeen.LatLong.Lat = 0
+	if diff := cmp.Diff(examples.Authflow(), a, cmpOpts); diff != "" {
+		t.Errorf("changing the clone changed the original:\n%s", diff)
+	}
+	var nilFlow *authflow.Authflow
+	if nilFlow.Clone() != nil {
+		t.Error("Clone of nil is not nil")
+	}
+	empty := (&authflow.Authflow{}).Clone()
+	if empty.FactorNames != nil || empty.RequiredEmail != nil || empty.FirstSeen != nil || empty.LastSeen != nil {
+		t.Errorf("Clone of the zero Authflow = %+v", empty)
+	}
+}
+
+func TestValidateProblemsAndCodes(t *testing.T) {
+	t.Parallel()
+	a := examples.Authflow()
+	if err := a.Validate(); err != nil {
+		t.Fatalf("the seed does not validate: %v", err)
+	}
+
+	// Every problem is listed, sorted by path; all missing: required_value.
+	a.PlanName = ""
+	a.FirstSeen.ASN = 0
+	a.ID = ids.AuthflowID{}
+	e := apiError(t, a.Validate())
+	want := "first_seen.asn: is required; id: is required; plan_name: is required"
+	if e.Code != apierrors.RequiredValue || e.Message != want {
+		t.Errorf("got %q %q, want required_value %q", e.Code, e.Message, want)
+	}
+
+	// One invalid value makes it invalid_value.
+	a.LastSeen.CountryCode = "Australia"
+	e = apiError(t, a.Validate())
+	want = "first_seen.asn: is required; id: is required; last_seen.country_code: must match ^[A-Z]{2}$; plan_name: is required"
+	if e.Code != apierrors.InvalidValue || e.Message != want || len(e.Problems) != 4 {
+		t.Errorf("got %q %q, want invalid_value %q", e.Code, e.Message, want)
+	}
+	if e.Code.HTTPStatus() != 400 {
+		t.Errorf("HTTP status %d", e.Code.HTTPStatus())
+	}
+}
+
+func TestValidateEdgeCases(t *testing.T) {
+	t.Parallel()
+	valid := []func(a *authflow.Authflow){
+		func(a *authflow.Authflow) { a.ReturnURL = "" },
+		func(a *authflow.Authflow) { a.Title = "" },
+		func(a *authflow.Authflow) { a.FactorNames = nil },
+		func(a *authflow.Authflow) { a.FactorNames = []string{} },
+		func(a *authflow.Authflow) { a.FirstSeen, a.LastSeen = nil, nil },
+		func(a *authflow.Authflow) { a.LastSeen.At = a.FirstSeen.At }, // equal times
+		func(a *authflow.Authflow) { a.FirstSeen = nil; a.LastSeen.At = a.LastSeen.At.Add(-1e18) },
+		func(a *authflow.Authflow) { a.ReturnURL = "http://localhost:8080/cb?x=1" },
+	}
+	for i, change := range valid {
+		a := examples.Authflow()
+		change(a)
+		if err := a.Validate(); err != nil {
+			t.Errorf("case %d: %v", i, err)
+		}
+	}
+	// Many factor names, one repeated far apart: reported once, at the repeat.
+	a := examples.Authflow()
+	a.FactorNames = nil
+	for i := range 1000 {
+		a.FactorNames = append(a.FactorNames, "factor"+string(rune('a'+i%26))+string(rune('a'+i/26)))
+	}
+	a.FactorNames = append(a.FactorNames, a.FactorNames[3])
+	e := apiError(t, a.Validate())
+	if len(e.Problems) != 1 || e.Problems[0].Path != "factor_names[1000]" || e.Problems[0].Message != "repeats factor_names[3]" {
+		t.Errorf("got %+v", e.Problems)
+	}
+}
+
+func TestValidateAllocations(t *testing.T) {
+	a := examples.Authflow()
+	a.ReturnURL = "" // parsing a URL allocates; nothing else may
+	if allocs := testing.AllocsPerRun(100, func() { _ = a.Validate() }); allocs != 0 {
+		t.Errorf("Validate of a valid Authflow allocates %v times, want 0", allocs)
+	}
+}
