@@ -1,0 +1,86 @@
+package authflow
+
+import (
+	"context"
+	"sync"
+
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+// A Store finds authflows for the handler. It is the one thing a service
+// writes to serve the endpoint over its own storage.
+//
+// FetchAuthflow returns the flow with the given ID. It reports "no such
+// flow" with an error matching [apierrors.ErrNotFound] (answered 404). Any
+// other [*apierrors.Error] passes through to the client with its own code,
+// status and message, so its message must hold no internal detail; any other
+// error is a server failure, logged and answered 500 with a generic message.
+// The handler validates the flow before sending it, and refuses (500) one
+// that is invalid or has another ID.
+//
+// The context is the request's (after [Authorizer.Authenticate]): it is
+// cancelled when the client goes away. A Store is called from many
+// goroutines at once and must be safe for concurrent use. The handler does
+// not modify the returned flow.
+type Store interface {
+	FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error)
+}
+
+// A MemoryStore is a [Store] that keeps flows in memory, for tests, demos
+// and small services. It stores and hands out deep copies, so no caller can
+// change its state except through Put and Delete. It is safe for concurrent
+// use; the zero value is not usable: make one with [NewMemoryStore].
+type MemoryStore struct {
+	mu    sync.RWMutex
+	flows map[ids.AuthflowID]*Authflow // guarded by mu; values never modified
+}
+
+// NewMemoryStore returns a MemoryStore holding copies of the given flows.
+func NewMemoryStore(flows ...*Authflow) *MemoryStore {
+	s := &MemoryStore{flows: make(map[ids.AuthflowID]*Authflow, len(flows))}
+	for _, f := range flows {
+		s.Put(f)
+	}
+	return s
+}
+
+// Put stores a copy of flow under its ID, replacing any flow with that ID.
+// It does not validate the flow: the handler does that when it serves it.
+func (s *MemoryStore) Put(flow *Authflow) {
+	c := flow.Clone()
+	s.mu.Lock()
+	s.flows[c.ID] = c
+	s.mu.Unlock()
+}
+
+// Delete removes the flow with the given ID, reporting whether it was there.
+func (s *MemoryStore) Delete(id ids.AuthflowID) bool {
+	s.mu.Lock()
+	_, ok := s.flows[id]
+	delete(s.flows, id)
+	s.mu.Unlock()
+	return ok
+}
+
+// Len returns the number of flows stored.
+func (s *MemoryStore) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.flows)
+}
+
+// FetchAuthflow implements [Store]: it returns a copy of the stored flow, or
+// [apierrors.ErrNotFound].
+func (s *MemoryStore) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	f := s.flows[id]
+	s.mu.RUnlock()
+	if f == nil {
+		return nil, apierrors.ErrNotFound
+	}
+	return f.Clone(), nil
+}

@@ -1,0 +1,105 @@
+package authflow_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/authflow-dev/authflow-go/authflow"
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestMemoryStoreCopies(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	flow := examples.Authflow()
+	s := authflow.NewMemoryStore(flow)
+
+	// Changing the flow that was put does not change the store.
+	flow.Title = "changed after Put"
+	flow.FirstSeen.City = "changed after Put"
+	flow.FactorNames = append(flow.FactorNames[:0], "changed")
+	got, err := s.FetchAuthflow(ctx, flow.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(examples.Authflow(), got, cmpOpts); diff != "" {
+		t.Errorf("the store changed with the caller's flow (-want +got):\n%s", diff)
+	}
+
+	// Changing a fetched flow does not change the store either.
+	got.Title = "changed after fetch"
+	got.LastSeen.City = "changed after fetch"
+	*got.RequiredEmail = "changed@example.com"
+	if len(got.FactorNames) > 0 {
+		got.FactorNames[0] = "changed"
+	}
+	again, _ := s.FetchAuthflow(ctx, flow.ID)
+	if diff := cmp.Diff(examples.Authflow(), again, cmpOpts); diff != "" {
+		t.Errorf("the store changed with a fetched flow (-want +got):\n%s", diff)
+	}
+}
+
+func TestMemoryStorePutDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := authflow.NewMemoryStore()
+	flow := examples.Authflow()
+	if _, err := s.FetchAuthflow(ctx, flow.ID); !errors.Is(err, apierrors.ErrNotFound) {
+		t.Errorf("empty store: %v, want not found", err)
+	}
+	s.Put(flow)
+	flow.Title = "second version"
+	s.Put(flow)
+	if got, _ := s.FetchAuthflow(ctx, flow.ID); got == nil || got.Title != "second version" || s.Len() != 1 {
+		t.Errorf("after two Puts: %v, Len %d", got, s.Len())
+	}
+	if !s.Delete(flow.ID) || s.Delete(flow.ID) {
+		t.Errorf("Delete should report true once, then false")
+	}
+	if _, err := s.FetchAuthflow(ctx, flow.ID); !errors.Is(err, apierrors.ErrNotFound) {
+		t.Errorf("after Delete: %v", err)
+	}
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	s.Put(flow)
+	if _, err := s.FetchAuthflow(cancelled, flow.ID); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
+	}
+}
+
+func TestMemoryStoreConcurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := authflow.NewMemoryStore(examples.Authflow())
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				f := examples.Authflow()
+				f.ID = ids.NewRelated[ids.Authflow](f.ID)
+				s.Put(f)
+				if got, err := s.FetchAuthflow(ctx, f.ID); err != nil || got.ID != f.ID {
+					t.Errorf("fetch own put: %v, %v", got, err)
+					return
+				}
+				if got, err := s.FetchAuthflow(ctx, examples.Authflow().ID); err != nil {
+					t.Errorf("fetch seed: %v, %v", got, err)
+					return
+				}
+				s.Delete(f.ID)
+			}
+		}()
+	}
+	wg.Wait()
+	if s.Len() != 1 {
+		t.Errorf("Len = %d, want 1", s.Len())
+	}
+}
