@@ -1,0 +1,453 @@
+package authflow_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/authflow-dev/authflow-go/authflow"
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/google/go-cmp/cmp"
+)
+
+const seedID = "013xrzp12g3nqk8nqprv12gz6v99a2v4"
+
+// storeFunc adapts a function to authflow.Store.
+type storeFunc func(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error)
+
+func (f storeFunc) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
+	return f(ctx, id)
+}
+
+// logBuffer is a concurrency-safe sink for the handler's log.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// server starts the handler over real TCP and returns its URL and log.
+func server(t *testing.T, store authflow.Store, authz authflow.Authorizer) (string, *logBuffer) {
+	t.Helper()
+	logs := &logBuffer{}
+	h := authflow.NewHandler(store, authz, authflow.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL, logs
+}
+
+// response is what a test reads of an HTTP answer.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends a raw request, for what the client never sends (other methods,
+// paths, malformed IDs).
+func do(t *testing.T, method, url string, header http.Header) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{resp.StatusCode, resp.Header, body}
+}
+
+// checkCommonHeaders asserts the headers SPEC §7 puts on every response.
+func checkCommonHeaders(t *testing.T, h http.Header) {
+	t.Helper()
+	for k, want := range map[string]string{
+		"Content-Type":           "application/json",
+		"Cache-Control":          "no-store",
+		"X-Content-Type-Options": "nosniff",
+	} {
+		if got := h.Values(k); len(got) != 1 || got[0] != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+}
+
+// checkError asserts an error response: status, code, envelope shape.
+func checkError(t *testing.T, r response, status int, code apierrors.Code) {
+	t.Helper()
+	checkCommonHeaders(t, r.header)
+	if r.status != status {
+		t.Errorf("status = %d, want %d (body %s)", r.status, status, r.body)
+	}
+	var env map[string]any
+	if err := json.Unmarshal(r.body, &env); err != nil {
+		t.Fatalf("body %q is not JSON: %v", r.body, err)
+	}
+	if len(env) != 3 || env["status"] != "error" || env["code"] != string(code) {
+		t.Errorf("body = %s, want an error envelope with code %q", r.body, code)
+	}
+	if msg, _ := env["message"].(string); msg == "" {
+		t.Errorf("body %s has no message", r.body)
+	}
+}
+
+func TestServeFound(t *testing.T) {
+	t.Parallel()
+	seed := examples.Authflow()
+	url, _ := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll)
+
+	r := do(t, http.MethodGet, url+"/api/v1/authflow/"+seedID, nil)
+	checkCommonHeaders(t, r.header)
+	if r.status != http.StatusOK {
+		t.Fatalf("status = %d, body %s", r.status, r.body)
+	}
+	// The body is the seed envelope, byte for byte as the golden file has it.
+	if want := examples.FetchResponseJSON(); !bytes.Equal(r.body, want) {
+		t.Errorf("body differs from the golden seed envelope:\n%s", cmp.Diff(string(want), string(r.body)))
+	}
+	if got := r.header.Get("Content-Length"); got != fmt.Sprint(len(r.body)) {
+		t.Errorf("Content-Length = %s, body is %d bytes", got, len(r.body))
+	}
+
+	// HEAD: the same status and headers, no body.
+	h := do(t, http.MethodHead, url+"/api/v1/authflow/"+seedID, nil)
+	checkCommonHeaders(t, h.header)
+	if h.status != http.StatusOK || len(h.body) != 0 || h.header.Get("Content-Length") != fmt.Sprint(len(r.body)) {
+		t.Errorf("HEAD: status %d, %d body bytes, Content-Length %s", h.status, len(h.body), h.header.Get("Content-Length"))
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	t.Parallel()
+	seed := examples.Authflow()
+	invalid := examples.Authflow()
+	invalid.ID = ids.MustParse[ids.Authflow]("0000000000000000000000000000000e")
+	invalid.PlanName = ""
+	other := examples.Authflow()
+	other.ID = ids.MustParse[ids.Authflow]("013xrzp12g3nqk8n505tp6wqnscpdy8q")
+
+	store := storeFunc(func(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
+		switch id.String() {
+		case seedID:
+			return seed.Clone(), nil
+		case "0000000000000000000000000000000a":
+			return nil, apierrors.New(apierrors.InvalidAction, "flow is being migrated")
+		case "0000000000000000000000000000000b":
+			return nil, apierrors.New(apierrors.NotImplemented, "not on this shard")
+		case "0000000000000000000000000000000c":
+			return nil, errors.New("dial tcp 10.1.2.3:5432: connection refused (secret-dsn)")
+		case "0000000000000000000000000000000d":
+			panic("store bug: nil map (secret-detail)")
+		case "0000000000000000000000000000000e":
+			return invalid, nil
+		case "0000000000000000000000000000000f":
+			return other, nil
+		case "0000000000000000000000000000000g":
+			return nil, nil
+		case "0000000000000000000000000000000h":
+			return nil, fmt.Errorf("lookup: %w", apierrors.ErrNotFound)
+		}
+		return nil, apierrors.ErrNotFound
+	})
+	url, logs := server(t, store, authflow.AllowAll)
+	base := url + "/api/v1/authflow/"
+
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		status int
+		code   apierrors.Code
+		logged string // a substring the log must hold; "" for nothing logged
+	}{
+		{"not found", "GET", base + "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1", 404, apierrors.NotFound, ""},
+		{"wrapped not found", "GET", base + "0000000000000000000000000000000h", 404, apierrors.NotFound, ""},
+		{"short ID", "GET", base + "013xrzp12g3nqk8nqprv12gz6v99a2v", 400, apierrors.InvalidValue, ""},
+		{"uppercase ID", "GET", base + strings.ToUpper(seedID), 400, apierrors.InvalidValue, ""},
+		{"ID with l", "GET", base + "013xrzp12g3nqk8nqprv12gz6v99a2vl", 400, apierrors.InvalidValue, ""},
+		{"ID above 7", "GET", base + "813xrzp12g3nqk8nqprv12gz6v99a2v4", 400, apierrors.InvalidValue, ""},
+		{"store API error 409", "GET", base + "0000000000000000000000000000000a", 409, apierrors.InvalidAction, ""},
+		{"store API error 501", "GET", base + "0000000000000000000000000000000b", 501, apierrors.NotImplemented, ""},
+		{"store failure", "GET", base + "0000000000000000000000000000000c", 500, apierrors.Unexpected, "connection refused"},
+		{"store panic", "GET", base + "0000000000000000000000000000000d", 500, apierrors.Unexpected, "goroutine"},
+		{"invalid flow", "GET", base + "0000000000000000000000000000000e", 500, apierrors.Unexpected, "plan_name"},
+		{"flow with another ID", "GET", base + "0000000000000000000000000000000f", 500, apierrors.Unexpected, "013xrzp12g3nqk8n505tp6wqnscpdy8q"},
+		{"nil flow and nil error", "GET", base + "0000000000000000000000000000000g", 500, apierrors.Unexpected, "neither"},
+		{"POST", "POST", base + seedID, 405, apierrors.BadRequest, ""},
+		{"PUT", "PUT", base + seedID, 405, apierrors.BadRequest, ""},
+		{"DELETE", "DELETE", base + seedID, 405, apierrors.BadRequest, ""},
+		{"root path", "GET", url + "/", 404, apierrors.NotFound, ""},
+		{"no ID", "GET", base, 404, apierrors.NotFound, ""},
+		{"trailing slash", "GET", base + seedID + "/", 404, apierrors.NotFound, ""},
+		{"deeper path", "GET", base + seedID + "/sessions", 404, apierrors.NotFound, ""},
+		{"other API", "GET", url + "/api/v2/authflow/" + seedID, 404, apierrors.NotFound, ""},
+		{"POST elsewhere", "POST", url + "/elsewhere", 404, apierrors.NotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := logs.String()
+			r := do(t, tt.method, tt.path, nil)
+			checkError(t, r, tt.status, tt.code)
+			if tt.status == 405 {
+				if got := r.header.Get("Allow"); got != "GET, HEAD" {
+					t.Errorf("Allow = %q, want %q", got, "GET, HEAD")
+				}
+			}
+			if tt.status == 500 {
+				// Nothing internal reaches the client.
+				if want := `{"status":"error","code":"unexpected","message":"internal server error"}`; string(r.body) != want {
+					t.Errorf("500 body = %s, want the generic %s", r.body, want)
+				}
+			}
+			if bytes.Contains(r.body, []byte("secret")) {
+				t.Errorf("response leaks internal detail: %s", r.body)
+			}
+			newLogs := strings.TrimPrefix(logs.String(), before)
+			if tt.logged != "" && !strings.Contains(newLogs, tt.logged) {
+				t.Errorf("log lacks %q:\n%s", tt.logged, newLogs)
+			}
+		})
+	}
+
+	// The server survived the panic and still serves.
+	if r := do(t, "GET", base+seedID, nil); r.status != 200 {
+		t.Errorf("after the panic: status %d", r.status)
+	}
+	// The store's API error passes its own message through.
+	r := do(t, "GET", base+"0000000000000000000000000000000a", nil)
+	if !bytes.Contains(r.body, []byte(`"message":"flow is being migrated"`)) {
+		t.Errorf("store's message not passed through: %s", r.body)
+	}
+	// The 400 says what is wrong with the ID, and echoes none of it.
+	r = do(t, "GET", base+"013XRZP12G3NQK8NQPRV12GZ6V99A2V4", nil)
+	if want := `{"status":"error","code":"invalid_value","message":"authflow_id: not a canonical authflow ID: uppercase character at index 3"}`; string(r.body) != want {
+		t.Errorf("400 body = %s, want %s", r.body, want)
+	}
+}
+
+func TestServeAuthorization(t *testing.T) {
+	t.Parallel()
+	seed := examples.Authflow() // domain 013xrzp12g3nqk8nz2ccx5vt2j6f6hjz
+	otherDomain := ids.MustParse[ids.Domain]("013xrzp12g3nqk8n6z7f3q8wqgbmh3n9")
+	fetched := 0
+	var mu sync.Mutex
+	store := storeFunc(func(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
+		mu.Lock()
+		fetched++
+		mu.Unlock()
+		if d, ok := authflow.CallerDomain(ctx); !ok || d.IsZero() {
+			t.Errorf("the store's context lacks the caller's domain")
+		}
+		if id != seed.ID {
+			return nil, apierrors.ErrNotFound
+		}
+		return seed.Clone(), nil
+	})
+	authz := authflow.DomainTokens(map[string]ids.DomainID{
+		"token-of-seed-domain":  seed.DomainID,
+		"token-of-other-domain": otherDomain,
+	})
+	url, logs := server(t, store, authz)
+	base := url + "/api/v1/authflow/"
+	bearer := func(tok string) http.Header { return http.Header{"Authorization": {tok}} }
+
+	tests := []struct {
+		name      string
+		method    string
+		path      string
+		header    http.Header
+		status    int
+		code      apierrors.Code
+		challenge string
+	}{
+		{"no credentials", "GET", base + seedID, nil, 401, apierrors.NotAuthenticated, `Bearer realm="authflow"`},
+		{"unknown token", "GET", base + seedID, bearer("Bearer nope"), 401, apierrors.BadAuthToken, `Bearer realm="authflow", error="invalid_token"`},
+		{"token prefix", "GET", base + seedID, bearer("Bearer token-of-seed"), 401, apierrors.BadAuthToken, `Bearer realm="authflow", error="invalid_token"`},
+		{"basic scheme", "GET", base + seedID, bearer("Basic dXNlcjpwYXNz"), 401, apierrors.BadAuthToken, `Bearer realm="authflow", error="invalid_token"`},
+		{"empty bearer", "GET", base + seedID, bearer("Bearer "), 401, apierrors.BadAuthToken, `Bearer realm="authflow", error="invalid_token"`},
+		{"two headers", "GET", base + seedID, http.Header{"Authorization": {"Bearer token-of-seed-domain", "Bearer x"}}, 401, apierrors.BadAuthToken, `Bearer realm="authflow", error="invalid_token"`},
+		// Credentials come before anything else: the caller learns nothing.
+		{"no credentials, bad ID", "GET", base + "nope", nil, 401, apierrors.NotAuthenticated, `Bearer realm="authflow"`},
+		{"no credentials, bad path", "GET", url + "/etc/passwd", nil, 401, apierrors.NotAuthenticated, `Bearer realm="authflow"`},
+		{"no credentials, POST", "POST", base + seedID, nil, 401, apierrors.NotAuthenticated, `Bearer realm="authflow"`},
+		{"bad token, unknown flow", "GET", base + "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1", bearer("Bearer nope"), 401, apierrors.BadAuthToken, `Bearer realm="authflow", error="invalid_token"`},
+		// Object-level authorization: another domain's flow is refused.
+		{"other domain's flow", "GET", base + seedID, bearer("Bearer token-of-other-domain"), 403, apierrors.NotPermitted, ""},
+		{"own domain, bad ID", "GET", base + "nope", bearer("Bearer token-of-seed-domain"), 400, apierrors.InvalidValue, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := do(t, tt.method, tt.path, tt.header)
+			checkError(t, r, tt.status, tt.code)
+			if got := r.header.Get("Www-Authenticate"); got != tt.challenge {
+				t.Errorf("WWW-Authenticate = %q, want %q", got, tt.challenge)
+			}
+		})
+	}
+	mu.Lock()
+	if fetched != 1 {
+		t.Errorf("the store was called %d times; only the authenticated, well-formed request may reach it", fetched)
+	}
+	mu.Unlock()
+
+	// The right token, case-insensitive scheme: 200.
+	r := do(t, "GET", base+seedID, bearer("bearer token-of-seed-domain"))
+	if r.status != 200 {
+		t.Errorf("own domain: status %d, body %s", r.status, r.body)
+	}
+	if strings.Contains(logs.String(), "token-of") {
+		t.Errorf("a token reached the log:\n%s", logs)
+	}
+}
+
+func TestServeCancelledContext(t *testing.T) {
+	t.Parallel()
+	entered := make(chan struct{})
+	sawCancel := make(chan error, 1)
+	store := storeFunc(func(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
+		close(entered)
+		select {
+		case <-ctx.Done():
+			sawCancel <- ctx.Err()
+			return nil, ctx.Err()
+		case <-time.After(10 * time.Second):
+			sawCancel <- nil
+			return nil, errors.New("the request's context was not passed to the store")
+		}
+	})
+	url, _ := server(t, store, authflow.AllowAll)
+	c, err := authflow.NewClient(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-entered; cancel() }()
+	_, err = c.FetchAuthflow(ctx, ids.MustParse[ids.Authflow](seedID))
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("client error = %v, want context.Canceled", err)
+	}
+	if got := <-sawCancel; !errors.Is(got, context.Canceled) {
+		t.Errorf("store saw %v, want context.Canceled", got)
+	}
+}
+
+func TestClientAgainstHandler(t *testing.T) {
+	t.Parallel()
+	seed := examples.Authflow()
+	url, _ := server(t, authflow.NewMemoryStore(seed), authflow.BearerToken("s3cret"))
+	c, err := authflow.NewClient(url, authflow.WithBearerToken("s3cret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.FetchAuthflow(context.Background(), seed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(seed, got, cmpOpts); diff != "" {
+		t.Errorf("fetched flow differs (-want +got):\n%s", diff)
+	}
+
+	_, err = c.FetchAuthflow(context.Background(), ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"))
+	var apiErr *apierrors.Error
+	if !errors.Is(err, apierrors.ErrNotFound) || !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
+		t.Errorf("unknown flow: %v (status %v)", err, apiErr)
+	}
+
+	anon, _ := authflow.NewClient(url)
+	_, err = anon.FetchAuthflow(context.Background(), seed.ID)
+	if !errors.Is(err, apierrors.ErrNotAuthenticated) || !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
+		t.Errorf("no token: %v", err)
+	}
+	wrong, _ := authflow.NewClient(url, authflow.WithBearerToken("guess"))
+	_, err = wrong.FetchAuthflow(context.Background(), seed.ID)
+	if !errors.Is(err, apierrors.ErrBadAuthToken) {
+		t.Errorf("wrong token: %v", err)
+	}
+}
+
+func TestServeConcurrently(t *testing.T) {
+	t.Parallel()
+	seed := examples.Authflow()
+	url, logs := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll)
+	c, err := authflow.NewClient(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 1000
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 64) // bounded: 64 in flight, 1,000 in all
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			got, err := c.FetchAuthflow(context.Background(), seed.ID)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if got.ID != seed.ID || got.Title != seed.Title {
+				errs <- fmt.Errorf("got flow %v %q", got.ID, got.Title)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if s := logs.String(); s != "" {
+		t.Errorf("the handler logged:\n%s", s)
+	}
+}
+
+func TestNewHandlerPanicsOnNil(t *testing.T) {
+	t.Parallel()
+	for name, f := range map[string]func(){
+		"nil store":      func() { authflow.NewHandler(nil, authflow.AllowAll) },
+		"nil authorizer": func() { authflow.NewHandler(authflow.NewMemoryStore(), nil) },
+	} {
+		func() {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.Contains(msg, "NewHandler") || !strings.Contains(msg, "pass") {
+					t.Errorf("%s: panic %q does not name the fix", name, msg)
+				}
+			}()
+			f()
+		}()
+	}
+}
