@@ -1,0 +1,245 @@
+package authflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+// Version is this library's version, sent in the client's User-Agent.
+const Version = "0.1.0"
+
+// userAgent is the client's User-Agent header.
+const userAgent = "authflow-go/" + Version
+
+// Client defaults.
+const (
+	// DefaultTimeout bounds a whole request (connect, send, read) when the
+	// caller supplies no *http.Client.
+	DefaultTimeout = 30 * time.Second
+	// DefaultMaxBodySize caps the size of a response body the client reads.
+	DefaultMaxBodySize = 1 << 20
+)
+
+// A Client calls an Authflow API's fetch endpoint. It is safe for
+// concurrent use; make one with [NewClient] and reuse it.
+type Client struct {
+	base     string // scheme://host[/path], no trailing slash
+	http     *http.Client
+	auth     string // the Authorization header value, or ""
+	maxBody  int64
+	validate bool
+}
+
+// A ClientOption configures [NewClient]. Options are made by the With…
+// functions of this package; the interface is sealed.
+type ClientOption interface {
+	applyClient(*clientConfig)
+}
+
+type clientConfig struct {
+	http     *http.Client
+	timeout  time.Duration
+	token    string
+	maxBody  int64
+	validate bool
+}
+
+type clientOptionFunc func(*clientConfig)
+
+func (f clientOptionFunc) applyClient(c *clientConfig) { f(c) }
+
+// WithHTTPClient makes the client send its requests with hc, whose
+// Transport, Timeout and redirect policy then apply. The default is a client
+// of its own with [DefaultTimeout] over http.DefaultTransport.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return clientOptionFunc(func(c *clientConfig) { c.http = hc })
+}
+
+// WithTimeout sets the timeout of the client's own *http.Client (the default
+// is [DefaultTimeout]). It has no effect together with [WithHTTPClient],
+// whose own Timeout applies; use the context for per-call deadlines.
+func WithTimeout(d time.Duration) ClientOption {
+	return clientOptionFunc(func(c *clientConfig) { c.timeout = d })
+}
+
+// WithBearerToken makes the client send "Authorization: Bearer <token>".
+// The token is never included in errors.
+func WithBearerToken(token string) ClientOption {
+	return clientOptionFunc(func(c *clientConfig) { c.token = token })
+}
+
+// WithMaxBodySize caps the response bodies the client reads, in bytes (the
+// default is [DefaultMaxBodySize], 1 MiB). A larger body fails the call
+// without being read whole.
+func WithMaxBodySize(n int64) ClientOption {
+	return clientOptionFunc(func(c *clientConfig) { c.maxBody = n })
+}
+
+// WithoutValidation makes the client return the flows it decodes without
+// validating them, for forward compatibility with a server that has grown
+// values this version refuses (a new status, say). By default a flow that
+// fails [Authflow.Validate] is an error.
+func WithoutValidation() ClientOption {
+	return clientOptionFunc(func(c *clientConfig) { c.validate = false })
+}
+
+// NewClient returns a client of the API at baseURL, such as
+// "https://api.example.com" (the endpoint's path is appended to it, so a
+// base with a path prefix works too). It fails if baseURL is not an absolute
+// http or https URL, or if an option is out of range.
+func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("authflow: NewClient: invalid base URL: %w", err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("authflow: NewClient: base URL %q must be an absolute http or https URL", baseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("authflow: NewClient: base URL %q must have no query, fragment or user info", u.Redacted())
+	}
+	cfg := clientConfig{timeout: DefaultTimeout, maxBody: DefaultMaxBodySize, validate: true}
+	for _, o := range opts {
+		o.applyClient(&cfg)
+	}
+	if cfg.maxBody <= 0 {
+		return nil, errors.New("authflow: NewClient: the maximum body size must be positive")
+	}
+	if cfg.http == nil {
+		if cfg.timeout <= 0 {
+			return nil, errors.New("authflow: NewClient: the timeout must be positive")
+		}
+		cfg.http = &http.Client{Timeout: cfg.timeout}
+	}
+	if strings.ContainsAny(cfg.token, "\r\n") {
+		return nil, errors.New("authflow: NewClient: the bearer token holds a line break")
+	}
+	c := &Client{
+		base:     strings.TrimSuffix(u.String(), "/"),
+		http:     cfg.http,
+		maxBody:  cfg.maxBody,
+		validate: cfg.validate,
+	}
+	if cfg.token != "" {
+		c.auth = "Bearer " + cfg.token
+	}
+	return c, nil
+}
+
+// FetchAuthflow fetches the flow with the given ID.
+//
+// An error the API answers with is returned as an [*apierrors.Error] with
+// its code and message, and the HTTP status in its StatusCode; test it with
+// errors.Is (errors.Is(err, apierrors.ErrNotFound)) or errors.As. A response
+// that is not the API's (a proxy's HTML 502, say) becomes code
+// [apierrors.Unexpected] with the status in the message; so does a 200 whose
+// body is not a valid flow for id, or a body larger than the client's cap.
+// Transport failures and the context's cancellation are returned as they
+// come from net/http, wrapped.
+func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
+	if id.IsZero() {
+		return nil, apierrors.New(apierrors.RequiredValue, "authflow_id: required")
+	}
+	var buf [len(PathPrefix) + ids.EncodedLen]byte
+	path := append(append(buf[:0], PathPrefix...), id.String()...)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+string(path), nil)
+	if err != nil {
+		return nil, fmt.Errorf("authflow: FetchAuthflow: %w", err)
+	}
+	req.Header["Accept"] = []string{"application/json"}
+	req.Header["User-Agent"] = []string{userAgent}
+	if c.auth != "" {
+		req.Header["Authorization"] = []string{c.auth}
+	}
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("authflow: FetchAuthflow %s: %w", id, err)
+	}
+	defer resp.Body.Close()
+
+	body, err := readBody(resp.Body, c.maxBody)
+	if err != nil {
+		// Drain a little so the connection may be reused, but never much.
+		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+		if errors.Is(err, errTooLarge) {
+			return nil, responseError(resp.StatusCode, "response body larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes", nil)
+		}
+		return nil, fmt.Errorf("authflow: FetchAuthflow %s: reading the response: %w", id, err)
+	}
+
+	if resp.StatusCode != http.StatusOK {
+		return nil, decodeErrorResponse(resp.StatusCode, body)
+	}
+	var fr FetchResponse
+	if err := fr.UnmarshalJSON(body); err != nil {
+		return nil, responseError(resp.StatusCode, "invalid response body", err)
+	}
+	flow := fr.Summary
+	if flow == nil {
+		return nil, responseError(resp.StatusCode, "invalid response body: no summary", nil)
+	}
+	if flow.ID != id {
+		return nil, responseError(resp.StatusCode, "the response holds the authflow "+flow.ID.String()+", not "+id.String(), nil)
+	}
+	if c.validate {
+		if err := flow.Validate(); err != nil {
+			return nil, responseError(resp.StatusCode, "invalid authflow in the response", err)
+		}
+	}
+	return flow, nil
+}
+
+// errTooLarge reports a body over the client's cap.
+var errTooLarge = errors.New("body too large")
+
+// readBody reads at most max bytes of r, failing with errTooLarge if there is
+// more, without reading it all.
+func readBody(r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+// decodeErrorResponse turns a non-200 response into an *apierrors.Error: the
+// API's own envelope when the body is one, otherwise code unexpected naming
+// the HTTP status.
+func decodeErrorResponse(status int, body []byte) error {
+	var e apierrors.Error
+	if err := e.UnmarshalJSON(body); err == nil {
+		e.StatusCode = status
+		return &e
+	}
+	return responseError(status, "not an API error envelope", nil)
+}
+
+// responseError reports a response the client cannot use, with the HTTP
+// status in the message and cause (never sent anywhere) for errors.Unwrap.
+func responseError(status int, what string, cause error) *apierrors.Error {
+	msg := "HTTP " + strconv.Itoa(status)
+	if text := http.StatusText(status); text != "" {
+		msg += " " + text
+	}
+	msg += ": " + what
+	if cause != nil {
+		msg += ": " + cause.Error()
+	}
+	e := apierrors.Wrap(apierrors.Unexpected, msg, cause)
+	e.StatusCode = status
+	return e
+}

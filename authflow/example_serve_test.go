@@ -1,0 +1,80 @@
+package authflow_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/authflow-dev/authflow-go/authflow"
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+// flowTable stands for a service's own storage.
+type flowTable map[ids.AuthflowID]*authflow.Authflow
+
+// FetchAuthflow implements authflow.Store.
+func (t flowTable) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
+	f, ok := t[id]
+	if !ok {
+		return nil, apierrors.ErrNotFound
+	}
+	return f, nil
+}
+
+// Mount the handler over your own Store, with callers who may each see
+// only their own domain's flows.
+func ExampleNewHandler() {
+	seed := examples.Authflow()
+	store := flowTable{seed.ID: seed}
+	authz := authflow.DomainTokens(map[string]ids.DomainID{
+		"token-for-seed-domain": seed.DomainID,
+	})
+
+	mux := http.NewServeMux()
+	mux.Handle(authflow.PathPrefix, authflow.NewHandler(store, authz, authflow.WithLogger(slog.Default())))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/authflow/013xrzp12g3nqk8nqprv12gz6v99a2v4", nil)
+	req.Header.Set("Authorization", "Bearer token-for-seed-domain")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	fmt.Println(resp.Status, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
+	// Output:
+	// 200 OK application/json no-store
+}
+
+// Call the endpoint with the client; API errors come back as
+// *apierrors.Error.
+func ExampleClient_FetchAuthflow() {
+	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.BearerToken("s3cret")))
+	defer srv.Close()
+
+	c, err := authflow.NewClient(srv.URL, authflow.WithBearerToken("s3cret"))
+	if err != nil {
+		panic(err)
+	}
+	ctx := context.Background()
+	flow, err := c.FetchAuthflow(ctx, ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nqprv12gz6v99a2v4"))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(flow.Title, flow.Status, flow.FirstSeen.City)
+
+	_, err = c.FetchAuthflow(ctx, ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"))
+	var apiErr *apierrors.Error
+	if errors.Is(err, apierrors.ErrNotFound) && errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode, apiErr.Code)
+	}
+	// Output:
+	// My Authflow new Melbourne
+	// 404 not_found
+}
