@@ -1,0 +1,115 @@
+package authflow_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"github.com/authflow-dev/authflow-go/authflow"
+	"github.com/authflow-dev/authflow-go/examples"
+)
+
+// preEncoded is the baseline the handler is measured against: an
+// http.HandlerFunc that writes the seed envelope's bytes, encoded once, with
+// the same headers, and does nothing else.
+func preEncoded() http.Handler {
+	body := examples.FetchResponseJSON()
+	length := []string{strconv.Itoa(len(body))}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h["Content-Type"] = []string{"application/json"}
+		h["Cache-Control"] = []string{"no-store"}
+		h["X-Content-Type-Options"] = []string{"nosniff"}
+		h["Content-Length"] = length
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body)
+	})
+}
+
+// handlers returns the two handlers each benchmark compares, by name.
+func handlers() []struct {
+	name string
+	h    http.Handler
+} {
+	return []struct {
+		name string
+		h    http.Handler
+	}{
+		{"handler", authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll)},
+		{"preencoded", preEncoded()},
+	}
+}
+
+// BenchmarkServeInProcess serves the seed flow through httptest.Recorder:
+// the handler's own cost (fetch from a MemoryStore, validate, encode) beside
+// writing pre-encoded bytes.
+func BenchmarkServeInProcess(b *testing.B) {
+	for _, hh := range handlers() {
+		b.Run(hh.name, func(b *testing.B) {
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/authflow/"+seedID, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				hh.h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkServeLoopback serves the seed flow over loopback TCP to parallel
+// clients (b.RunParallel against httptest.NewServer): what the handler costs
+// once HTTP and the network stack are counted.
+func BenchmarkServeLoopback(b *testing.B) {
+	for _, hh := range handlers() {
+		b.Run(hh.name, func(b *testing.B) {
+			srv := httptest.NewServer(hh.h)
+			defer srv.Close()
+			tr := &http.Transport{MaxIdleConnsPerHost: 64}
+			defer tr.CloseIdleConnections()
+			client := &http.Client{Transport: tr}
+			url := srv.URL + "/api/v1/authflow/" + seedID
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, url, nil)
+				for pb.Next() {
+					resp, err := client.Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Errorf("status %d", resp.StatusCode)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkClientFetch measures the client end to end against the handler
+// over loopback, decoding and validating each response.
+func BenchmarkClientFetch(b *testing.B) {
+	seed := examples.Authflow()
+	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(seed), authflow.AllowAll))
+	defer srv.Close()
+	c, err := authflow.NewClient(srv.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.FetchAuthflow(context.Background(), seed.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
