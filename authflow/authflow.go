@@ -19,6 +19,12 @@
 // "authflow", code unexpected_ref_type); the validation rules are listed on
 // [Authflow.Validate].
 //
+// For speed, call the codec methods directly: [FetchResponse.UnmarshalJSON]
+// on a body, [FetchResponse.AppendJSON] into a reused buffer. json.Unmarshal
+// and json.Marshal work too, but encoding/json scans the bytes again around
+// a hand-written codec (twice before UnmarshalJSON, once after MarshalJSON),
+// which costs more than the codec itself.
+//
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 // [errors.Problem]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Problem
 package authflow
