@@ -5,28 +5,21 @@ import (
 	"encoding/json"
 	stderrors "errors"
 	"flag"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
 	"github.com/authflow-dev/authflow-go/internal/race"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// cmpOpts compare authflows: IDs and addresses are comparable values with
-// unexported fields.
-var cmpOpts = cmp.Options{cmpopts.EquateComparable(
-	netip.Addr{}, ids.AuthflowID{}, ids.AccountID{}, ids.DeviceID{}, ids.DomainID{}, ids.PoolID{}, ids.SessionID{},
-)}
 
 // apiError returns err as an *apierrors.Error, failing t when it is not one.
 func apiError(t *testing.T, err error) *apierrors.Error {
@@ -36,24 +29,6 @@ func apiError(t *testing.T, err error) *apierrors.Error {
 		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
 	}
 	return e
-}
-
-// golden compares got with the file at path, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-golden +got):\n%s", path, diff)
-	}
 }
 
 // fixture returns the examples fixture of that name: the seed or a variant.
@@ -114,10 +89,10 @@ func TestGoldenRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join(dir, tt.name+".golden.json"), out)
+			testutil.Golden(t, filepath.Join(dir, tt.name+".golden.json"), out, *update)
 
 			want, wantJSON := fixture(t, tt.fixture)
-			if diff := cmp.Diff(want, resp.Summary, cmpOpts); diff != "" {
+			if diff := cmp.Diff(want, resp.Summary, testutil.CmpOptions); diff != "" {
 				t.Errorf("decoded value (-fixture %s +decoded):\n%s", tt.fixture, diff)
 			}
 			if !bytes.Equal(out, wantJSON) {
@@ -289,14 +264,14 @@ func TestClone(t *testing.T) {
 	t.Parallel()
 	a := examples.Authflow()
 	c := a.Clone()
-	if diff := cmp.Diff(a, c, cmpOpts); diff != "" {
+	if diff := cmp.Diff(a, c, testutil.CmpOptions); diff != "" {
 		t.Fatalf("clone differs:\n%s", diff)
 	}
 	c.FactorNames[0] = "changed"
 	*c.RequiredEmail = "changed@example.com"
 	c.FirstSeen.City = "changed"
 	c.LastSeen.LatLong.Lat = 0
-	if diff := cmp.Diff(examples.Authflow(), a, cmpOpts); diff != "" {
+	if diff := cmp.Diff(examples.Authflow(), a, testutil.CmpOptions); diff != "" {
 		t.Errorf("changing the clone changed the original:\n%s", diff)
 	}
 	var nilFlow *authflow.Authflow

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authflow-dev/authflow-go/internal/testutil"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authflow-dev/authflow-go/authflow"
@@ -87,7 +89,7 @@ func FuzzDecodeAuthflow(f *testing.F) {
 		if resp.Summary == nil {
 			t.Fatalf("decoded %q without a summary", data)
 		}
-		if diff := cmp.Diff(resp.Summary, viaStd.Summary, cmpOpts); diff != "" {
+		if diff := cmp.Diff(resp.Summary, viaStd.Summary, testutil.CmpOptions); diff != "" {
 			t.Fatalf("direct and encoding/json decodings differ:\n%s", diff)
 		}
 
@@ -122,7 +124,7 @@ func FuzzDecodeAuthflow(f *testing.F) {
 		if err := again.Summary.Validate(); err != nil {
 			t.Fatalf("re-decoded %s does not validate: %v", enc1, err)
 		}
-		if diff := cmp.Diff(resp.Summary, again.Summary, cmpOpts); diff != "" {
+		if diff := cmp.Diff(resp.Summary, again.Summary, testutil.CmpOptions); diff != "" {
 			t.Fatalf("round trip through %s (-decoded +re-decoded):\n%s", enc1, diff)
 		}
 		enc2, err := json.Marshal(again)

@@ -15,11 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authflow-dev/authflow-go/internal/testutil"
+
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
-	"github.com/google/go-cmp/cmp"
 )
 
 const seedID = "013xrzp12g3nqk8nqprv12gz6v99a2v4"
@@ -374,7 +377,7 @@ func TestClientAgainstHandler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(seed, got, cmpOpts); diff != "" {
+	if diff := cmp.Diff(seed, got, testutil.CmpOptions); diff != "" {
 		t.Errorf("fetched flow differs (-want +got):\n%s", diff)
 	}
 

@@ -38,8 +38,8 @@ func handlers() []struct {
 		name string
 		h    http.Handler
 	}{
-		{"handler", authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll)},
-		{"preencoded", preEncoded()},
+		{"impl=handler", authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll)},
+		{"impl=preencoded", preEncoded()},
 	}
 }
 

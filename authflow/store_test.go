@@ -6,11 +6,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/authflow-dev/authflow-go/internal/testutil"
+
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestMemoryStoreCopies(t *testing.T) {
@@ -27,7 +30,7 @@ func TestMemoryStoreCopies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(examples.Authflow(), got, cmpOpts); diff != "" {
+	if diff := cmp.Diff(examples.Authflow(), got, testutil.CmpOptions); diff != "" {
 		t.Errorf("the store changed with the caller's flow (-want +got):\n%s", diff)
 	}
 
@@ -39,7 +42,7 @@ func TestMemoryStoreCopies(t *testing.T) {
 		got.FactorNames[0] = "changed"
 	}
 	again, _ := s.FetchAuthflow(ctx, flow.ID)
-	if diff := cmp.Diff(examples.Authflow(), again, cmpOpts); diff != "" {
+	if diff := cmp.Diff(examples.Authflow(), again, testutil.CmpOptions); diff != "" {
 		t.Errorf("the store changed with a fetched flow (-want +got):\n%s", diff)
 	}
 }

@@ -3,24 +3,18 @@ package examples_test
 import (
 	"encoding/json"
 	"flag"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
-	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the Go fixtures")
-
-var cmpOpts = cmp.Options{cmpopts.EquateComparable(
-	netip.Addr{}, ids.AuthflowID{}, ids.AccountID{}, ids.DeviceID{}, ids.DomainID{}, ids.PoolID{}, ids.SessionID{},
-)}
 
 type fixture struct {
 	name string
@@ -63,7 +57,7 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(f.json, &resp); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(f.flow, resp.Summary, cmpOpts); diff != "" {
+			if diff := cmp.Diff(f.flow, resp.Summary, testutil.CmpOptions); diff != "" {
 				t.Errorf("decoding the golden JSON (-fixture +decoded):\n%s", diff)
 			}
 		})
@@ -79,7 +73,7 @@ func TestVariantsDiffer(t *testing.T) {
 			t.Errorf("two fixtures are named %q", v.Name)
 		}
 		seen[v.Name] = true
-		if cmp.Equal(seed, v.Authflow, cmpOpts) {
+		if cmp.Equal(seed, v.Authflow, testutil.CmpOptions) {
 			t.Errorf("variant %s is the seed", v.Name)
 		}
 	}
@@ -102,7 +96,7 @@ func TestFreshCopies(t *testing.T) {
 	vs[0].Authflow.Title = "changed"
 	vs[0].JSON[0] = 'X'
 
-	if diff := cmp.Diff(examples.Authflow(), fixtures()[0].flow, cmpOpts); diff != "" {
+	if diff := cmp.Diff(examples.Authflow(), fixtures()[0].flow, testutil.CmpOptions); diff != "" {
 		t.Errorf("two calls differ:\n%s", diff)
 	}
 	b := examples.Authflow()

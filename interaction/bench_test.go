@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/authflow-dev/authflow-go/examples"
+
 	"github.com/authflow-dev/authflow-go/interaction"
 )
 
@@ -60,7 +62,7 @@ func BenchmarkDecodeDetails(b *testing.B) {
 
 func BenchmarkEncodeDetails(b *testing.B) {
 	doc := seedJSON(b)
-	d := seed()
+	d := examples.Details()
 	var plain plainDetailsSlice
 	if err := json.Unmarshal(doc, &plain); err != nil {
 		b.Fatal(err)
@@ -97,7 +99,7 @@ func BenchmarkEncodeDetails(b *testing.B) {
 }
 
 func BenchmarkValidateDetails(b *testing.B) {
-	d := seed()
+	d := examples.Details()
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := d.Validate(); err != nil {

@@ -7,58 +7,20 @@ import (
 	"flag"
 	"math"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/interaction"
 	"github.com/authflow-dev/authflow-go/internal/race"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// cmpOpts compare Details: netip.Addr is comparable but has unexported fields.
-var cmpOpts = cmp.Options{cmpopts.EquateComparable(netip.Addr{})}
-
-// seed returns the API reference's example InteractionDetails.
-func seed() *interaction.Details {
-	return &interaction.Details{
-		ASN:            4764,
-		At:             time.Unix(1234567890, 0).UTC(),
-		City:           "Melbourne",
-		CountryCode:    "AU",
-		JA4Fingerprint: "q13d0314h3_55b375c5d22e_61e396c58b1f",
-		LatLong:        interaction.LatLong{Lat: -37.8159, Long: 144.9669},
-		RegionCode:     "VIC",
-		RemoteIP:       netip.MustParseAddr("127.0.0.1"),
-		Timezone:       "Australia/Melbourne",
-		UserAgent:      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/91.0.4472.114 Safari/537.36",
-	}
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-golden +got):\n%s", path, diff)
-	}
-}
 
 // apiError returns err as an *apierrors.Error, failing t when it is not one.
 func apiError(t *testing.T, err error) *apierrors.Error {
@@ -72,7 +34,7 @@ func apiError(t *testing.T, err error) *apierrors.Error {
 
 func TestSeedGoldenRoundTrip(t *testing.T) {
 	t.Parallel()
-	d := seed()
+	d := examples.Details()
 	if err := d.Validate(); err != nil {
 		t.Fatalf("the seed does not validate: %v", err)
 	}
@@ -80,13 +42,13 @@ func TestSeedGoldenRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "seed.json", b)
+	testutil.Golden(t, filepath.Join("testdata", "seed.json"), b, *update)
 
 	var back interaction.Details
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(d, &back, cmpOpts); diff != "" {
+	if diff := cmp.Diff(d, &back, testutil.CmpOptions); diff != "" {
 		t.Errorf("round trip (-want +got):\n%s", diff)
 	}
 	// Value and pointer, MarshalJSON and AppendJSON, all write the same.
@@ -116,7 +78,7 @@ type plainDetails struct {
 // escaping included.
 func TestEncodingMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
-	d := seed()
+	d := examples.Details()
 	d.City = "Mél<bourne> & \"co\"\n\u2028\xff"
 	d.UserAgent = ""
 	d.LatLong = interaction.LatLong{Lat: 1e-7, Long: math.Copysign(0, -1)}
@@ -184,13 +146,13 @@ func TestDecodeVariants(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			want := seed()
+			want := examples.Details()
 			tt.want(want)
 			got := interaction.Details{City: "stale", ASN: 99} // decoding replaces everything
 			if err := json.Unmarshal([]byte(tt.doc), &got); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, &got, cmpOpts); diff != "" {
+			if diff := cmp.Diff(want, &got, testutil.CmpOptions); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -199,11 +161,11 @@ func TestDecodeVariants(t *testing.T) {
 
 func TestDecodeNullLeavesValue(t *testing.T) {
 	t.Parallel()
-	d := *seed()
+	d := *examples.Details()
 	if err := json.Unmarshal([]byte(" null "), &d); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(seed(), &d, cmpOpts); diff != "" {
+	if diff := cmp.Diff(examples.Details(), &d, testutil.CmpOptions); diff != "" {
 		t.Errorf("null changed the value (-want +got):\n%s", diff)
 	}
 }
@@ -253,7 +215,7 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"asn":1} {}`, apierrors.BadRequest, "", "syntax"},
 	}
 	for _, tt := range tests {
-		d := *seed()
+		d := *examples.Details()
 		err := d.UnmarshalJSON([]byte(tt.doc))
 		if err == nil {
 			t.Errorf("%s: decoded", tt.doc)
@@ -263,7 +225,7 @@ func TestDecodeErrors(t *testing.T) {
 		if e.Code != tt.code || len(e.Problems) != 1 || e.Problems[0].Path != tt.path || e.Problems[0].Rule != tt.rule {
 			t.Errorf("%s: got %q %+v, want %q at %q rule %q", tt.doc, e.Code, e.Problems, tt.code, tt.path, tt.rule)
 		}
-		if diff := cmp.Diff(seed(), &d, cmpOpts); diff != "" {
+		if diff := cmp.Diff(examples.Details(), &d, testutil.CmpOptions); diff != "" {
 			t.Errorf("%s: a failed decode changed the value (-want +got):\n%s", tt.doc, diff)
 		}
 		// Through encoding/json the same error arrives, for valid JSON.
@@ -312,7 +274,7 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := seed()
+			d := examples.Details()
 			tt.change(d)
 			e := apiError(t, d.Validate())
 			if e.Code != tt.code {
@@ -328,7 +290,7 @@ func TestValidate(t *testing.T) {
 		})
 	}
 	// Free text may be empty.
-	d := seed()
+	d := examples.Details()
 	d.City, d.RegionCode, d.UserAgent, d.LatLong = "", "", "", interaction.LatLong{}
 	if err := d.Validate(); err != nil {
 		t.Errorf("empty free text and (0, 0): %v", err)
@@ -337,7 +299,7 @@ func TestValidate(t *testing.T) {
 
 func TestEncodeNaN(t *testing.T) {
 	t.Parallel()
-	d := seed()
+	d := examples.Details()
 	d.LatLong.Long = math.NaN()
 	b, err := d.AppendJSON([]byte("kept"))
 	if err == nil || string(b) != "kept" {
@@ -352,7 +314,7 @@ func TestValidateAllocations(t *testing.T) {
 	if race.Enabled {
 		t.Skip("the race detector changes allocation counts")
 	}
-	d := seed()
+	d := examples.Details()
 	if allocs := testing.AllocsPerRun(100, func() { _ = d.Validate() }); allocs != 0 {
 		t.Errorf("Validate of a valid value allocates %v times, want 0", allocs)
 	}

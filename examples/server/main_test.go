@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,19 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
-
-// cmpOpts compare authflows: IDs and addresses are comparable values with
-// unexported fields.
-var cmpOpts = cmp.Options{cmpopts.EquateComparable(
-	netip.Addr{}, ids.AuthflowID{}, ids.AccountID{}, ids.DeviceID{}, ids.DomainID{}, ids.PoolID{}, ids.SessionID{},
-)}
 
 // buildServer compiles this command into a temporary directory.
 func buildServer(t *testing.T) string {
@@ -116,7 +110,7 @@ func TestDemoServer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("fetch seed: %v; stderr:\n%s", err, s.stderr)
 		}
-		if diff := cmp.Diff(seed, got, cmpOpts); diff != "" {
+		if diff := cmp.Diff(seed, got, testutil.CmpOptions); diff != "" {
 			t.Errorf("seed flow differs (-want +got):\n%s", diff)
 		}
 		s.stop(t, syscall.SIGTERM)
