@@ -168,7 +168,7 @@ func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 	}
 	defer resp.Body.Close()
 
-	body, err := readBody(resp.Body, c.maxBody)
+	body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
 	if err != nil {
 		// Drain a little so the connection may be reused, but never much.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
@@ -204,16 +204,34 @@ func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 var errTooLarge = errors.New("body too large")
 
 // readBody reads at most max bytes of r, failing with errTooLarge if there is
-// more, without reading it all.
-func readBody(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > max {
+// more, without reading it all. A declared length (-1 when unknown) over max
+// fails at once; one within it sizes the buffer, so that a body is read
+// with a single allocation.
+func readBody(r io.Reader, length, max int64) ([]byte, error) {
+	if length > max {
 		return nil, errTooLarge
 	}
-	return b, nil
+	size := int64(512)
+	if length >= 0 {
+		size = length + 1 // room to see EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > max {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the next size
+		}
+	}
 }
 
 // decodeErrorResponse turns a non-200 response into an *apierrors.Error: the

@@ -132,6 +132,28 @@ func TestClientFailures(t *testing.T) {
 		wantAPIError(t, err, apierrors.Unexpected, 200, "larger than 1048576 bytes")
 	})
 
+	t.Run("declared length over the cap", func(t *testing.T) {
+		t.Parallel()
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "2000000")
+			_, _ = w.Write(bytes.Repeat([]byte(" "), 2000000))
+		})
+		_, err := fetchSeed(t, url)
+		wantAPIError(t, err, apierrors.Unexpected, 200, "larger than 1048576 bytes")
+	})
+
+	t.Run("body just under the cap is read", func(t *testing.T) {
+		t.Parallel()
+		body := append(bytes.Repeat([]byte(" "), 4096-len(seedJSON)), seedJSON...)
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
+		if _, err := fetchSeed(t, url, authflow.WithMaxBodySize(4096)); err != nil {
+			t.Errorf("a 4096-byte body with a 4096-byte cap: %v", err)
+		}
+		if _, err := fetchSeed(t, url, authflow.WithMaxBodySize(4095)); err == nil {
+			t.Errorf("a 4096-byte body with a 4095-byte cap was accepted")
+		}
+	})
+
 	t.Run("slow server past the timeout", func(t *testing.T) {
 		t.Parallel()
 		release := make(chan struct{})

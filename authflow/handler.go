@@ -248,7 +248,7 @@ func (e internal) Unwrap() error { return e.err }
 // through; anything else is logged and answered 500 with a generic message.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) {
 	var apiErr *apierrors.Error
-	if _, isInternal := err.(internal); !isInternal && errors.As(err, &apiErr) {
+	if _, isInternal := err.(internal); !isInternal && errors.As(err, &apiErr) && apiErr.Code != "" {
 		h.writeError(w, r, apiErr)
 		return
 	}

@@ -180,6 +180,8 @@ func TestServeErrors(t *testing.T) {
 			return nil, nil
 		case "0000000000000000000000000000000h":
 			return nil, fmt.Errorf("lookup: %w", apierrors.ErrNotFound)
+		case "0000000000000000000000000000000j":
+			return nil, &apierrors.Error{Message: "no code (secret-detail)"}
 		}
 		return nil, apierrors.ErrNotFound
 	})
@@ -207,6 +209,7 @@ func TestServeErrors(t *testing.T) {
 		{"invalid flow", "GET", base + "0000000000000000000000000000000e", 500, apierrors.Unexpected, "plan_name"},
 		{"flow with another ID", "GET", base + "0000000000000000000000000000000f", 500, apierrors.Unexpected, "013xrzp12g3nqk8n505tp6wqnscpdy8q"},
 		{"nil flow and nil error", "GET", base + "0000000000000000000000000000000g", 500, apierrors.Unexpected, "neither"},
+		{"API error without a code", "GET", base + "0000000000000000000000000000000j", 500, apierrors.Unexpected, "no code"},
 		{"POST", "POST", base + seedID, 405, apierrors.BadRequest, ""},
 		{"PUT", "PUT", base + seedID, 405, apierrors.BadRequest, ""},
 		{"DELETE", "DELETE", base + seedID, 405, apierrors.BadRequest, ""},
