@@ -37,7 +37,15 @@ func main() {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(body)
 	})
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	// The same settings as the demo server's, so that only the handler differs.
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "preencoded:", err)
