@@ -1,0 +1,79 @@
+package errors_test
+
+import (
+	"bytes"
+	"encoding/json"
+	stderrors "errors"
+	"testing"
+
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+)
+
+// FuzzUnmarshalJSON checks the envelope decoder: it never panics, fails only
+// with an *Error naming what was wrong, accepts exactly the objects whose
+// "status" is "error" and whose "code" is a non-empty string, and what it
+// accepts re-encodes to an envelope that decodes to the same code and
+// message.
+func FuzzUnmarshalJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"status":"error","code":"not_found","message":"no such authflow"}`,
+		`{"status":"error","code":"rate_limited"}`,
+		`{"status":"error","code":"","message":"x"}`,
+		`{"status":"success","code":"not_found"}`,
+		`{"status":"error","code":42}`,
+		`{"status":"error","code":"x","message":null}`,
+		`{"status":"error","code":"x","message":"\u003c\ud800\u2028"}`,
+		`{"status":"error","status":"success","code":"x"}`,
+		`{"code":"x"}`, `[]`, `null`, `"error"`, `{`, ``, `{"status":"error","code":"x"} trailing`,
+		"<html><body>502 Bad Gateway</body></html>",
+		"{\"status\":\"error\",\"code\":\"\xff\xfe\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var e apierrors.Error
+		err := e.UnmarshalJSON(data)
+
+		// What encoding/json sees in the same bytes decides acceptance.
+		var w struct {
+			Status  *string `json:"status"`
+			Code    *string `json:"code"`
+			Message *string `json:"message"`
+		}
+		stdErr := json.Unmarshal(data, &w)
+		want := stdErr == nil && w.Status != nil && *w.Status == "error" && w.Code != nil && *w.Code != ""
+		if want != (err == nil) {
+			t.Fatalf("UnmarshalJSON(%q) = %v; encoding/json reads %+v, %v", data, err, w, stdErr)
+		}
+		if err != nil {
+			var ae *apierrors.Error
+			if !stderrors.As(err, &ae) || len(ae.Problems) != 1 || ae.Message == "" {
+				t.Fatalf("UnmarshalJSON(%q) error %v (%T) names no problem", data, err, err)
+			}
+			switch ae.Code {
+			case apierrors.BadRequest, apierrors.InvalidValue, apierrors.RequiredValue:
+			default:
+				t.Fatalf("UnmarshalJSON(%q) failed with code %q", data, ae.Code)
+			}
+			if e.Code != "" || e.Message != "" {
+				t.Fatalf("a failed UnmarshalJSON changed the error to %+v", e)
+			}
+			return
+		}
+		if string(e.Code) != *w.Code || (w.Message != nil && e.Message != *w.Message) {
+			t.Fatalf("UnmarshalJSON(%q) = %+v", data, e)
+		}
+
+		enc, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if appended := e.AppendJSON([]byte("x")); !bytes.Equal(appended[1:], enc) {
+			t.Fatalf("AppendJSON and MarshalJSON differ:\n%s\n%s", appended[1:], enc)
+		}
+		var again apierrors.Error
+		if err := json.Unmarshal(enc, &again); err != nil || again.Code != e.Code || again.Message != e.Message {
+			t.Fatalf("round trip through %s = %+v, %v", enc, again, err)
+		}
+	})
+}
