@@ -145,7 +145,8 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 // [apierrors.Unexpected] with the status in the message; so does a 200 whose
 // body is not a valid flow for id, or a body larger than the client's cap.
 // Transport failures and the context's cancellation are returned as they
-// come from net/http, wrapped.
+// come from net/http, wrapped. A zero id fails at once, with code
+// [apierrors.RequiredValue], and sends nothing.
 func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
 	if id.IsZero() {
 		return nil, apierrors.New(apierrors.RequiredValue, "authflow_id: required")

@@ -242,3 +242,18 @@ func TestNewClientRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestClientRefusesZeroID(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	url := fake(t, func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })
+	c, err := authflow.NewClient(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.FetchAuthflow(context.Background(), ids.AuthflowID{})
+	wantAPIError(t, err, apierrors.RequiredValue, 0, "authflow_id")
+	if hits.Load() != 0 {
+		t.Errorf("a request was sent for the zero ID")
+	}
+}

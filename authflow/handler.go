@@ -193,7 +193,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := flow.Validate(); err != nil {
 		// A server-side failure: the client asked for nothing wrong.
-		h.fail(w, r, id, internal{err}, "validate the stored flow")
+		h.fail(w, r, id, serverFault{err}, "validate the stored flow")
 		return
 	}
 	if err := h.authz.Authorize(ctx, flow); err != nil {
@@ -205,7 +205,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := FetchResponse{Summary: flow}.AppendJSON((*bp)[:0])
 	if err != nil {
 		bufPool.Put(bp)
-		h.fail(w, r, id, internal{err}, "encode")
+		h.fail(w, r, id, serverFault{err}, "encode")
 		return
 	}
 	writeBody(w, r, http.StatusOK, body)
@@ -236,19 +236,19 @@ func invalidID(err error) *apierrors.Error {
 		Problems: []apierrors.Problem{{Path: "authflow_id", Rule: "authflow_id", Message: msg[len("authflow_id: "):]}}}
 }
 
-// internal marks an error that must be answered 500 even if it is an
+// serverFault marks an error that must be answered 500 even if it is an
 // *apierrors.Error (a flow's validation error, say, describes the server's
 // data, not the client's request).
-type internal struct{ err error }
+type serverFault struct{ err error }
 
-func (e internal) Error() string { return e.err.Error() }
-func (e internal) Unwrap() error { return e.err }
+func (e serverFault) Error() string { return e.err.Error() }
+func (e serverFault) Unwrap() error { return e.err }
 
 // fail answers err: an API error from the authorizer or the store passes
 // through; anything else is logged and answered 500 with a generic message.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) {
 	var apiErr *apierrors.Error
-	if _, isInternal := err.(internal); !isInternal && errors.As(err, &apiErr) && apiErr.Code != "" {
+	if _, fault := err.(serverFault); !fault && errors.As(err, &apiErr) && apiErr.Code != "" {
 		h.writeError(w, r, apiErr)
 		return
 	}
