@@ -3,7 +3,6 @@ package authflow_test
 import (
 	"bytes"
 	"encoding/json"
-	stderrors "errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -20,16 +19,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// apiError returns err as an *apierrors.Error, failing t when it is not one.
-func apiError(t *testing.T, err error) *apierrors.Error {
-	t.Helper()
-	var e *apierrors.Error
-	if !stderrors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
-	}
-	return e
-}
 
 // fixture returns the examples fixture of that name: the seed or a variant.
 func fixture(t *testing.T, name string) (*authflow.Authflow, []byte) {
@@ -254,7 +243,7 @@ func TestUnknownStatusDecodes(t *testing.T) {
 	if !bytes.Equal(out, doc) {
 		t.Errorf("round trip:\n%s\nwant\n%s", out, doc)
 	}
-	e := apiError(t, resp.Summary.Validate())
+	e := testutil.APIError(t, resp.Summary.Validate())
 	if e.Code != apierrors.InvalidValue || len(e.Problems) != 1 || e.Problems[0].Path != "status" || e.Problems[0].Rule != "status" {
 		t.Errorf("validation: %v %+v", e, e.Problems)
 	}
@@ -295,7 +284,7 @@ func TestValidateProblemsAndCodes(t *testing.T) {
 	a.PlanName = ""
 	a.FirstSeen.ASN = 0
 	a.ID = ids.AuthflowID{}
-	e := apiError(t, a.Validate())
+	e := testutil.APIError(t, a.Validate())
 	want := "first_seen.asn: is required; id: is required; plan_name: is required"
 	if e.Code != apierrors.RequiredValue || e.Message != want {
 		t.Errorf("got %q %q, want required_value %q", e.Code, e.Message, want)
@@ -303,7 +292,7 @@ func TestValidateProblemsAndCodes(t *testing.T) {
 
 	// One invalid value makes it invalid_value.
 	a.LastSeen.CountryCode = "Australia"
-	e = apiError(t, a.Validate())
+	e = testutil.APIError(t, a.Validate())
 	want = "first_seen.asn: is required; id: is required; last_seen.country_code: must match ^[A-Z]{2}$; plan_name: is required"
 	if e.Code != apierrors.InvalidValue || e.Message != want || len(e.Problems) != 4 {
 		t.Errorf("got %q %q, want invalid_value %q", e.Code, e.Message, want)
@@ -339,7 +328,7 @@ func TestValidateEdgeCases(t *testing.T) {
 		a.FactorNames = append(a.FactorNames, "factor"+string(rune('a'+i%26))+string(rune('a'+i/26)))
 	}
 	a.FactorNames = append(a.FactorNames, a.FactorNames[3])
-	e := apiError(t, a.Validate())
+	e := testutil.APIError(t, a.Validate())
 	if len(e.Problems) != 1 || e.Problems[0].Path != "factor_names[1000]" || e.Problems[0].Message != "repeats factor_names[3]" {
 		t.Errorf("got %+v", e.Problems)
 	}

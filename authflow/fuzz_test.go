@@ -68,11 +68,11 @@ func FuzzDecodeAuthflow(f *testing.F) {
 			}
 		case (err == nil) != (stdErr == nil):
 			t.Fatalf("direct: %v; through encoding/json: %v", err, stdErr)
-		case err != nil && apiError(t, stdErr).Error() != apiError(t, err).Error():
+		case err != nil && testutil.APIError(t, stdErr).Error() != testutil.APIError(t, err).Error():
 			t.Fatalf("direct: %v; through encoding/json: %v", err, stdErr)
 		}
 		if err != nil {
-			e := apiError(t, err)
+			e := testutil.APIError(t, err)
 			switch e.Code {
 			case apierrors.BadRequest, apierrors.InvalidValue, apierrors.RequiredValue, apierrors.UnexpectedRefType:
 			default:
@@ -94,7 +94,7 @@ func FuzzDecodeAuthflow(f *testing.F) {
 		}
 
 		if verr := resp.Summary.Validate(); verr != nil {
-			e := apiError(t, verr)
+			e := testutil.APIError(t, verr)
 			missingOnly := true
 			for _, p := range e.Problems {
 				missingOnly = missingOnly && p.Missing()

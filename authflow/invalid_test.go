@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authflow-dev/authflow-go/internal/testutil"
+
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
@@ -204,7 +206,7 @@ func checkProblem(t *testing.T, err error, code apierrors.Code, path, rule strin
 	if err == nil {
 		t.Fatalf("no error; want %s at %s", code, path)
 	}
-	e := apiError(t, err)
+	e := testutil.APIError(t, err)
 	if e.Code != code || len(e.Problems) != 1 {
 		t.Fatalf("got %q with problems %+v; want %q with one", e.Code, e.Problems, code)
 	}
@@ -244,7 +246,7 @@ func TestInvalidEnvelopes(t *testing.T) {
 		before := examples.Authflow()
 		resp := authflow.FetchResponse{Summary: before}
 		err := resp.UnmarshalJSON([]byte(tt.doc))
-		e := apiError(t, err)
+		e := testutil.APIError(t, err)
 		if e.Code != tt.code || len(e.Problems) != 1 || e.Problems[0].Path != tt.path {
 			t.Errorf("%.60s…: got %q %+v, want %q at %q", tt.doc, e.Code, e.Problems, tt.code, tt.path)
 		}
@@ -266,7 +268,7 @@ func TestUnexpectedRefTypeThroughEncodingJSON(t *testing.T) {
 	doc := summaryDoc(t, set("type", `"session"`))
 	var a authflow.Authflow
 	err := json.Unmarshal(doc, &a)
-	e := apiError(t, err)
+	e := testutil.APIError(t, err)
 	if e.Code != apierrors.UnexpectedRefType || e.Message != `type: must be "authflow", not "session"` {
 		t.Errorf("got %v", e)
 	}

@@ -3,7 +3,6 @@ package interaction_test
 import (
 	"bytes"
 	"encoding/json"
-	stderrors "errors"
 	"flag"
 	"math"
 	"net/netip"
@@ -21,16 +20,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// apiError returns err as an *apierrors.Error, failing t when it is not one.
-func apiError(t *testing.T, err error) *apierrors.Error {
-	t.Helper()
-	var e *apierrors.Error
-	if !stderrors.As(err, &e) {
-		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
-	}
-	return e
-}
 
 func TestSeedGoldenRoundTrip(t *testing.T) {
 	t.Parallel()
@@ -221,7 +210,7 @@ func TestDecodeErrors(t *testing.T) {
 			t.Errorf("%s: decoded", tt.doc)
 			continue
 		}
-		e := apiError(t, err)
+		e := testutil.APIError(t, err)
 		if e.Code != tt.code || len(e.Problems) != 1 || e.Problems[0].Path != tt.path || e.Problems[0].Rule != tt.rule {
 			t.Errorf("%s: got %q %+v, want %q at %q rule %q", tt.doc, e.Code, e.Problems, tt.code, tt.path, tt.rule)
 		}
@@ -231,7 +220,7 @@ func TestDecodeErrors(t *testing.T) {
 		// Through encoding/json the same error arrives, for valid JSON.
 		if json.Valid([]byte(tt.doc)) {
 			var viaStd interaction.Details
-			if stdErr := json.Unmarshal([]byte(tt.doc), &viaStd); stdErr == nil || apiError(t, stdErr).Code != tt.code {
+			if stdErr := json.Unmarshal([]byte(tt.doc), &viaStd); stdErr == nil || testutil.APIError(t, stdErr).Code != tt.code {
 				t.Errorf("%s: json.Unmarshal gave %v", tt.doc, stdErr)
 			}
 		}
@@ -276,7 +265,7 @@ func TestValidate(t *testing.T) {
 			t.Parallel()
 			d := examples.Details()
 			tt.change(d)
-			e := apiError(t, d.Validate())
+			e := testutil.APIError(t, d.Validate())
 			if e.Code != tt.code {
 				t.Errorf("code %q, want %q (%v)", e.Code, tt.code, e)
 			}

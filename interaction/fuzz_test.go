@@ -42,7 +42,7 @@ func FuzzDecodeDetails(f *testing.F) {
 			t.Fatalf("decoded invalid JSON %q", data)
 		}
 		if err != nil {
-			e := apiError(t, err)
+			e := testutil.APIError(t, err)
 			switch e.Code {
 			case apierrors.BadRequest, apierrors.InvalidValue, apierrors.RequiredValue:
 			default:
@@ -54,7 +54,7 @@ func FuzzDecodeDetails(f *testing.F) {
 			return
 		}
 		if verr := d.Validate(); verr != nil {
-			e := apiError(t, verr)
+			e := testutil.APIError(t, verr)
 			if len(e.Problems) == 0 || (e.Code != apierrors.RequiredValue && e.Code != apierrors.InvalidValue) {
 				t.Fatalf("validation error %v with problems %+v", e, e.Problems)
 			}

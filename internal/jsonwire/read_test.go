@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/authflow-dev/authflow-go/internal/testutil"
+
 	"github.com/google/go-cmp/cmp"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
@@ -59,16 +61,6 @@ func stdDecode(data []byte) (any, error) {
 		return nil, stderrors.New("data after top-level value")
 	}
 	return v, nil
-}
-
-// apiError returns err as an *apierrors.Error, failing t when it is not one.
-func apiError(t *testing.T, err error) *apierrors.Error {
-	t.Helper()
-	var ae *apierrors.Error
-	if !stderrors.As(err, &ae) {
-		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
-	}
-	return ae
 }
 
 func TestReaderDecodesLikeEncodingJSON(t *testing.T) {
@@ -151,7 +143,7 @@ func TestReaderSyntaxErrors(t *testing.T) {
 		// come from BeginObject/More; skip the "skipped" member.
 		walk(&r)
 		r.End()
-		e := apiError(t, r.Err())
+		e := testutil.APIError(t, r.Err())
 		if e.Code != apierrors.BadRequest || len(e.Problems) != 1 {
 			t.Errorf("%q: got code %q with %d problems, want bad_request with 1", tt.doc, e.Code, len(e.Problems))
 			continue
@@ -215,7 +207,7 @@ func TestReaderTypeErrors(t *testing.T) {
 		r.BeginObject()
 		r.More()
 		read[tt.want](&r)
-		e := apiError(t, r.Err())
+		e := testutil.APIError(t, r.Err())
 		want := apierrors.Problem{Path: "v", Rule: RuleType, Message: tt.message}
 		if e.Code != apierrors.InvalidValue || len(e.Problems) != 1 || e.Problems[0] != want {
 			t.Errorf("reading %s from %s: got %q %+v, want invalid_value %+v", tt.want, tt.doc, e.Code, e.Problems, want)
@@ -281,7 +273,7 @@ func TestReaderFloat64(t *testing.T) {
 	}
 	r.More()
 	r.Float64()
-	e := apiError(t, r.Err())
+	e := testutil.APIError(t, r.Err())
 	want4 := apierrors.Problem{Path: "[4]", Rule: "range", Message: "number 1e309 is out of the float64 range"}
 	if len(e.Problems) != 1 || e.Problems[0] != want4 || e.Code != apierrors.InvalidValue {
 		t.Errorf("got %q %+v, want invalid_value %+v", e.Code, e.Problems, want4)
@@ -332,7 +324,7 @@ func TestReaderFailAndNest(t *testing.T) {
 	r.More()
 	r.Raw()
 	r.Nest(innerErr)
-	e := apiError(t, r.Err())
+	e := testutil.APIError(t, r.Err())
 	want := apierrors.Problem{Path: "summary.first_seen.remote_ip", Rule: "ip", Message: "not an IP address"}
 	if len(e.Problems) != 1 || e.Problems[0] != want {
 		t.Errorf("nested problems %+v, want %+v", e.Problems, want)
@@ -344,12 +336,12 @@ func TestReaderFailAndNest(t *testing.T) {
 		t.Error("the nested error lost its cause")
 	}
 	// The inner error is left as it was.
-	if got := apiError(t, innerErr).Problems[0].Path; got != "remote_ip" {
+	if got := testutil.APIError(t, innerErr).Problems[0].Path; got != "remote_ip" {
 		t.Errorf("Nest changed the inner error's path to %q", got)
 	}
 	// A later failure does not replace the first.
 	r.Fail(apierrors.BadRequest, "x", "y", nil)
-	if apiError(t, r.Err()).Code != apierrors.InvalidValue {
+	if testutil.APIError(t, r.Err()).Code != apierrors.InvalidValue {
 		t.Error("a second failure replaced the first")
 	}
 }
@@ -434,7 +426,7 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("Skip accepts %q: %v, json.Valid: %v (%v)", data, ok, valid, r.Err())
 		}
 		if !valid {
-			apiError(t, r.Err()) // the error is an API error
+			testutil.APIError(t, r.Err()) // the error is an API error
 			return
 		}
 		if !bytes.Equal(bytes.TrimSpace(data), raw) {
