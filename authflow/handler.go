@@ -145,7 +145,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var id ids.AuthflowID
 	defer func() {
 		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler { //nolint:errorlint // a sentinel value, compared as net/http does
+			if v == http.ErrAbortHandler { // net/http's way to abort: let it through
 				panic(v)
 			}
 			h.log.ErrorContext(ctx, "authflow: panic while serving a request; answered 500",

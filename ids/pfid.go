@@ -155,8 +155,9 @@ func ParsePFID(s string) (PFID, error) {
 
 // dec2 maps two bytes, the first in the low byte of the index, to the ten
 // bits they encode, or to 0xffff if either is outside the alphabet. Decoding
-// two characters a lookup makes parsing a third faster than one character a
-// lookup. The table takes 128 KiB, but a parse only ever touches the 32x32
+// two characters a lookup halves the lookups and made parsing about 15%
+// faster than one character a lookup (19.7 ns against 22.7 ns here), which
+// keeps it within 1.5x of ulid.ParseStrict. The table takes 128 KiB, but a parse only ever touches the 32x32
 // pairs of the alphabet: about 6 KiB, which stays in the L1 cache of a
 // process that parses IDs often.
 var dec2 [1 << 16]uint16
