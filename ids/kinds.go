@@ -76,11 +76,11 @@ func FromPFID[K Kind](p PFID) ID[K] {
 // Parse parses the canonical text form of an ID of kind K, as [ParsePFID]
 // does. Errors are [*ParseError]s whose Kind is K's name.
 func Parse[K Kind](s string) (ID[K], error) {
-	var id ID[K]
-	if !decode(s, &id.p) {
+	p, ok := decode(s)
+	if !ok {
 		return ID[K]{}, parseError(kindName[K](), s)
 	}
-	return id, nil
+	return ID[K]{p: p}, nil
 }
 
 // MustParse is like [Parse] but panics on error. It is intended for tests and
@@ -149,9 +149,11 @@ func (id ID[K]) MarshalText() ([]byte, error) { return id.p.MarshalText() }
 // UnmarshalText implements [encoding.TextUnmarshaler]: it accepts exactly the
 // canonical text form. On error id is unchanged.
 func (id *ID[K]) UnmarshalText(text []byte) error {
-	if !decode(string(text), &id.p) {
+	p, ok := decode(string(text))
+	if !ok {
 		return parseError(kindName[K](), string(text))
 	}
+	id.p = p
 	return nil
 }
 

@@ -169,3 +169,30 @@ func TestMustParsePanics(t *testing.T) {
 	}()
 	MustParse[Pool]("nope")
 }
+
+// TestDecTable checks the literal decoding table against the alphabet, byte
+// by byte, and the encoder against the table.
+func TestDecTable(t *testing.T) {
+	t.Parallel()
+	for c := 0; c < 256; c++ {
+		want := byte(bad)
+		if i := strings.IndexByte(alphabet, byte(c)); i >= 0 {
+			want = byte(i)
+		}
+		if dec[c] != want {
+			t.Errorf("dec[%#02x] = %#02x, want %#02x", c, dec[c], want)
+		}
+	}
+	if len(alphabet) != 32 {
+		t.Fatalf("alphabet has %d characters", len(alphabet))
+	}
+	// Every character in every position: a PFID whose text is one
+	// character repeated (the first held to '0'-'7') round-trips.
+	for i := 0; i < len(alphabet); i++ {
+		s := string(alphabet[i&7]) + strings.Repeat(string(alphabet[i]), 31)
+		p, err := ParsePFID(s)
+		if err != nil || p.String() != s {
+			t.Errorf("ParsePFID(%q) = %v, %v", s, p, err)
+		}
+	}
+}

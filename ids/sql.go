@@ -33,8 +33,7 @@ func scan(kind string, src any) (PFID, error) {
 	case nil:
 		return PFID{}, nil
 	case string:
-		var p PFID
-		if decode(v, &p) {
+		if p, ok := decode(v); ok {
 			return p, nil
 		}
 		return PFID{}, parseError(kind, v)
@@ -42,8 +41,7 @@ func scan(kind string, src any) (PFID, error) {
 		if len(v) == BinaryLen {
 			return fromBinary(v)
 		}
-		var p PFID
-		if decode(string(v), &p) {
+		if p, ok := decode(string(v)); ok {
 			return p, nil
 		}
 		return PFID{}, parseError(kind, string(v))
