@@ -250,3 +250,56 @@ func TestNoAllocs(t *testing.T) {
 
 // sink keeps results alive so that the compiler cannot drop the work.
 var sink string
+
+// TestIDMirrorsPFID checks that a typed ID has every method of PFID, with
+// the same signature once ID[K] stands for PFID, so that no accessor is
+// reachable only through PFID().
+func TestIDMirrorsPFID(t *testing.T) {
+	t.Parallel()
+	pfid, id := reflect.TypeFor[*PFID](), reflect.TypeFor[*AuthflowID]()
+	subst := func(t reflect.Type) reflect.Type {
+		switch t {
+		case reflect.TypeFor[PFID]():
+			return reflect.TypeFor[AuthflowID]()
+		case reflect.TypeFor[*PFID]():
+			return reflect.TypeFor[*AuthflowID]()
+		}
+		return t
+	}
+	for i := range pfid.NumMethod() {
+		pm := pfid.Method(i)
+		im, ok := id.MethodByName(pm.Name)
+		if !ok {
+			t.Errorf("ID[K] has no method %s", pm.Name)
+			continue
+		}
+		pt, it := pm.Type, im.Type
+		same := pt.NumIn() == it.NumIn() && pt.NumOut() == it.NumOut()
+		for j := 0; same && j < pt.NumIn(); j++ {
+			same = subst(pt.In(j)) == it.In(j)
+		}
+		for j := 0; same && j < pt.NumOut(); j++ {
+			same = subst(pt.Out(j)) == it.Out(j)
+		}
+		if !same {
+			t.Errorf("ID[K].%s is %v, want PFID's %v with ID for PFID", pm.Name, it, pt)
+		}
+	}
+	if pfid.NumMethod() < 15 {
+		t.Errorf("PFID has only %d methods: is the comparison looking at the right type?", pfid.NumMethod())
+	}
+}
+
+func TestIDAccessors(t *testing.T) {
+	t.Parallel()
+	for _, fx := range loadFixtures(t)[:50] {
+		id := MustParse[Session](fx.text)
+		if id.Timestamp() != fx.timestamp || id.Partition() != fx.partition || id.Randomness() != fx.randomness {
+			t.Errorf("%s: (%d, %d, %x), want (%d, %d, %x)", fx.text,
+				id.Timestamp(), id.Partition(), id.Randomness(), fx.timestamp, fx.partition, fx.randomness)
+		}
+		if got := id.Time().UnixMilli(); uint64(got) != fx.timestamp {
+			t.Errorf("%s: Time() = %d ms, want %d", fx.text, got, fx.timestamp)
+		}
+	}
+}

@@ -133,11 +133,18 @@ func (id ID[K]) IsZero() bool { return id.p.IsZero() }
 // in the order of the text form (time first).
 func (id ID[K]) Compare(other ID[K]) int { return id.p.Compare(other.p) }
 
+// Timestamp returns the ID's timestamp in Unix milliseconds.
+func (id ID[K]) Timestamp() uint64 { return id.p.Timestamp() }
+
 // Time returns the ID's timestamp as a time in UTC.
 func (id ID[K]) Time() time.Time { return id.p.Time() }
 
-// Partition returns the ID's partition; related objects share one.
+// Partition returns the ID's partition, from 0 to [MaxPartition]; related
+// objects share one.
 func (id ID[K]) Partition() uint32 { return id.p.Partition() }
+
+// Randomness returns the ID's 80 random bits.
+func (id ID[K]) Randomness() [10]byte { return id.p.Randomness() }
 
 // AppendText implements [encoding.TextAppender].
 func (id ID[K]) AppendText(b []byte) ([]byte, error) { return id.p.appendTo(b), nil }
