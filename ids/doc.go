@@ -18,7 +18,9 @@
 // [ErrOverflow]). Every ID is comparable, usable as a map key, and
 // implements the text, binary and database/sql interfaces, so encoding/json
 // writes it as a string and database/sql stores it as text. The zero value is
-// the all-zero ID, which means "unset"; [driver.Valuer] writes it as NULL.
+// the all-zero ID, which means "unset": [driver.Valuer] writes it as NULL,
+// and UnmarshalText reads the empty text as it, as [net/netip.Addr] does, so
+// that encoding/json decodes "" as an unset ID (the parsers reject "").
 //
 // New IDs come from [New] (a given partition), [NewRelated] (the partition of
 // an existing ID) and [NewRoot] (a random partition), which use the current

@@ -303,3 +303,39 @@ func TestIDAccessors(t *testing.T) {
 		}
 	}
 }
+
+// TestUnmarshalTextEmpty checks that UnmarshalText, like
+// netip.Addr.UnmarshalText, reads an empty text as the zero ID, also over a
+// variable that held an ID, and that encoding/json therefore decodes "" as
+// the unset ID, while the parsers still reject "".
+func TestUnmarshalTextEmpty(t *testing.T) {
+	t.Parallel()
+	for _, text := range [][]byte{nil, {}} {
+		p := MustParsePFID(example)
+		if err := p.UnmarshalText(text); err != nil || !p.IsZero() {
+			t.Errorf("PFID.UnmarshalText(%q) = %v, %v; want the zero PFID and no error", text, p, err)
+		}
+		id := MustParse[Domain](example)
+		if err := id.UnmarshalText(text); err != nil || !id.IsZero() {
+			t.Errorf("ID.UnmarshalText(%q) = %v, %v; want the zero ID and no error", text, id, err)
+		}
+	}
+
+	doc := struct {
+		ID  AuthflowID `json:"id"`
+		Raw PFID       `json:"raw"`
+	}{MustParse[Authflow](example), MustParsePFID(example)}
+	if err := json.Unmarshal([]byte(`{"id":"","raw":""}`), &doc); err != nil || !doc.ID.IsZero() || !doc.Raw.IsZero() {
+		t.Errorf(`json.Unmarshal of "" = %+v, %v; want zero IDs and no error`, doc, err)
+	}
+
+	if _, err := ParsePFID(""); !errors.Is(err, ErrLength) {
+		t.Errorf(`ParsePFID("") error = %v, want ErrLength`, err)
+	}
+	if _, err := Parse[Authflow](""); !errors.Is(err, ErrLength) {
+		t.Errorf(`Parse[Authflow]("") error = %v, want ErrLength`, err)
+	}
+	if _, err := ParseSessionID(""); !errors.Is(err, ErrLength) {
+		t.Errorf(`ParseSessionID("") error = %v, want ErrLength`, err)
+	}
+}

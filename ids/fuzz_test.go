@@ -12,7 +12,10 @@ var canonical = regexp.MustCompile(Pattern)
 
 // FuzzParsePFID checks that the parser never panics, agrees with the
 // canonical regular expression on every input, and that whatever it accepts
-// re-encodes, through every encoding, to the identical string.
+// re-encodes, through every encoding, to the identical string. It checks too
+// that UnmarshalText, of a PFID and of a typed ID, agrees with the parser on
+// every input but the empty one, which it reads as the zero ID, and leaves
+// its variable unchanged when it fails.
 func FuzzParsePFID(f *testing.F) {
 	for _, s := range []string{
 		"", example, "00000000000000000000000000000000", "7zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
@@ -28,11 +31,38 @@ func FuzzParsePFID(f *testing.F) {
 	} {
 		f.Add(s)
 	}
+	before := MustParsePFID(example) // what UnmarshalText overwrites
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := ParsePFID(s)
 		if match := canonical.MatchString(s); match != (err == nil) {
 			t.Fatalf("ParsePFID(%q) error = %v, but the canonical pattern match = %v", s, err, match)
 		}
+
+		u, id := before, FromPFID[Device](before)
+		uerr, ierr := u.UnmarshalText([]byte(s)), id.UnmarshalText([]byte(s))
+		switch {
+		case s == "":
+			if uerr != nil || !u.IsZero() || ierr != nil || !id.IsZero() {
+				t.Fatalf(`UnmarshalText(""): PFID %v, %v; ID %v, %v; want zero IDs, no errors`, u, uerr, id, ierr)
+			}
+		case err != nil:
+			var pe, ue, ie *ParseError
+			if !errors.As(err, &pe) || !errors.As(uerr, &ue) || !errors.As(ierr, &ie) ||
+				ue.Err != pe.Err || ue.Index != pe.Index || ie.Err != pe.Err || ie.Index != pe.Index {
+				t.Fatalf("UnmarshalText(%q) errors %v and %v, want as ParsePFID's %v", s, uerr, ierr, err)
+			}
+			if ue.Error() != pe.Error() || ie.Kind != "device" {
+				t.Fatalf("UnmarshalText(%q) errors %q and %q, ParsePFID's %q", s, ue, ie, pe)
+			}
+			if u != before || id.PFID() != before {
+				t.Fatalf("failed UnmarshalText(%q) changed the ID", s)
+			}
+		default:
+			if uerr != nil || u != p || ierr != nil || id.PFID() != p {
+				t.Fatalf("UnmarshalText(%q) = %v, %v and %v, %v; want %v", s, u, uerr, id, ierr, p)
+			}
+		}
+
 		if err != nil {
 			var pe *ParseError
 			if !errors.As(err, &pe) {
@@ -74,9 +104,9 @@ func FuzzParsePFID(f *testing.F) {
 		if err := r.UnmarshalBinary(bin); err != nil || r != p {
 			t.Fatalf("binary round trip of %q = %v, %v", s, r, err)
 		}
-		id, err := ParseDomainID(s)
-		if err != nil || id.PFID() != p || id.String() != s {
-			t.Fatalf("ParseDomainID(%q) = %v, %v", s, id, err)
+		did, err := ParseDomainID(s)
+		if err != nil || did.PFID() != p || did.String() != s {
+			t.Fatalf("ParseDomainID(%q) = %v, %v", s, did, err)
 		}
 	})
 }
