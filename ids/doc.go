@@ -23,7 +23,15 @@
 // that encoding/json decodes "" as an unset ID (the parsers reject "").
 //
 // New IDs come from [New] (a given partition), [NewRelated] (the partition of
-// an existing ID) and [NewRoot] (a random partition), which use the current
-// time and crypto/rand with monotonic randomness within a millisecond; a
-// [Generator] gives tests their own clock and entropy.
+// an existing ID) and [NewRoot] (a random partition). Each takes the
+// [Generator] to use: nil for the process-wide one, with the current time and
+// crypto/rand, or one from [NewGenerator] with a test's own clock and
+// entropy. Within a millisecond, a Generator's IDs increase. All three report
+// failure as an error, never a panic:
+//
+//	flow, err := ids.NewRoot[ids.Authflow](nil)
+//	if err != nil {
+//		return err
+//	}
+//	session, err := ids.NewRelated[ids.Session](nil, flow) // flow's partition
 package ids

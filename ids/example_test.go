@@ -63,23 +63,87 @@ func ExampleID_UnmarshalText() {
 	// invalid account ID: length 9, want 32 in "not-an-id"
 }
 
+// newTestGenerator returns a Generator whose clock is stopped at 13 February
+// 2009, 23:31:30 UTC and whose entropy is seeded, so that the examples make
+// the same IDs on every run. Production code passes nil instead.
+func newTestGenerator() *ids.Generator {
+	clock := func() time.Time { return time.UnixMilli(1234567890000) }
+	entropy := rand.NewChaCha8([32]byte{}) // deterministic; never for production IDs
+	return ids.NewGenerator(clock, entropy)
+}
+
+func ExampleNew() {
+	g := newTestGenerator() // nil in production: the real clock and crypto/rand
+	flow, err := ids.New[ids.Authflow](g, 123456789)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(flow.Partition(), flow.Time().Format(time.RFC3339))
+
+	_, err = ids.New[ids.Authflow](g, 1<<30)
+	fmt.Println(errors.Is(err, ids.ErrRange))
+	// Output:
+	// 123456789 2009-02-13T23:31:30Z
+	// true
+}
+
+// With a nil Generator, the process-wide one makes the ID from the real
+// clock and crypto/rand.
+func ExampleNew_processWide() {
+	session, err := ids.New[ids.Session](nil, 42)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(session.KindName(), session.Partition(), time.Since(session.Time()) < time.Minute)
+	// Output:
+	// session 42 true
+}
+
+// An authflow belongs to no other object, so it gets a random partition; its
+// session goes in the same partition.
 func ExampleNewRelated() {
-	flow := ids.NewRoot[ids.Authflow]()
-	session := ids.NewRelated[ids.Session](flow)
+	g := newTestGenerator() // nil in production
+	flow, err := ids.NewRoot[ids.Authflow](g)
+	if err != nil {
+		panic(err)
+	}
+	session, err := ids.NewRelated[ids.Session](g, flow)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(flow)
+	fmt.Println(session)
 	fmt.Println(session.Partition() == flow.Partition(), session.KindName())
 	// Output:
+	// 013xrzp12gcrezpedmv8nb0tdx0sxhh7
+	// 013xrzp12gcrezpedmv8nb0te04gkrh3
 	// true session
 }
 
+func ExampleNewRoot() {
+	g := newTestGenerator() // nil in production
+	account, err := ids.NewRoot[ids.Account](g)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(account, account.Partition())
+	// Output:
+	// 013xrzp12gcrezpedmv8nb0tdx0sxhh7 428310222
+}
+
 // A Generator with a fixed clock and seeded entropy gives the same IDs on
-// every run, for tests.
+// every run, for tests. Within one millisecond, each ID sorts after the last.
 func ExampleNewGenerator() {
 	clock := func() time.Time { return time.UnixMilli(1234567890000) }
 	entropy := rand.NewChaCha8([32]byte{}) // deterministic; never for production IDs
 	g := ids.NewGenerator(clock, entropy)
-	a, _ := g.New(123456789)
-	b, _ := g.New(123456789)
-	fmt.Println(a.Partition(), a.Timestamp(), a.Compare(b))
+	a, _ := ids.New[ids.Device](g, 123456789)
+	b, _ := ids.New[ids.Device](g, 123456789)
+	fmt.Println(a)
+	fmt.Println(b)
+	fmt.Println(a.Timestamp() == b.Timestamp(), a.Compare(b))
 	// Output:
-	// 123456789 1234567890000 -1
+	// 013xrzp12g3nqk8nv63qxkkd6t5ar6kf
+	// 013xrzp12g3nqk8nv63qxkkd6v64nr4q
+	// true -1
 }

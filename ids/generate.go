@@ -1,157 +1,208 @@
 package ids
 
 import (
+	"bufio"
 	"crypto/rand"
 	"encoding/binary"
+	"fmt"
 	"io"
+	"math/bits"
 	"sync"
 	"time"
-
-	"github.com/oklog/ulid/v2"
 )
 
-// A Generator makes new PFIDs from a clock and a source of entropy. Within one
-// Generator and one millisecond, the randomness of successive IDs increases
-// (ULID-style monotonic entropy), so IDs of one partition sort in creation
-// order. A Generator is safe for concurrent use.
+// A Generator makes new IDs from a clock and a source of entropy, for [New],
+// [NewRelated] and [NewRoot]. It guarantees that:
 //
-// Most programs need no Generator of their own: [New], [NewRelated] and
-// [NewRoot] use a process-wide one with the real clock and crypto/rand. Tests
-// that want reproducible IDs make one with [NewGenerator].
+//   - within one millisecond, the randomness of each ID it makes is above the
+//     last one's (by a random 1 to 2^32), so IDs of one partition sort in
+//     the order it made them;
+//   - its timestamps never go back: if the clock steps back, it keeps the
+//     newest timestamp it has used, and if the 80 bits of randomness run out
+//     within a millisecond, it moves on to the next millisecond;
+//   - making an ID allocates nothing;
+//   - it is safe for concurrent use.
+//
+// Most programs need no Generator of their own: passing nil to New,
+// NewRelated or NewRoot uses the process-wide one, with the real clock and
+// crypto/rand. Tests that want reproducible IDs make one with
+// [NewGenerator] and a fixed clock and seeded entropy.
+//
+// The zero Generator is ready to use, and behaves like NewGenerator(nil, nil).
 type Generator struct {
-	now func() time.Time
+	now func() time.Time // nil means time.Now
 
 	mu      sync.Mutex
-	entropy *ulid.MonotonicEntropy // buffered; also read directly for partitions; guarded by mu
-	lastMs  uint64                 // the newest timestamp handed out; guarded by mu
-	buf     [10]byte               // scratch for the entropy's reads, which escape; guarded by mu
+	source  io.Reader     // the entropy; nil means crypto/rand
+	entropy *bufio.Reader // source, buffered; made on first use; guarded by mu
+	issued  bool          // whether last, hi and lo describe an ID; guarded by mu
+	last    uint64        // the newest ID's timestamp; guarded by mu
+	hi      uint16        // the newest ID's randomness, high 16 bits; guarded by mu
+	lo      uint64        // and low 64 bits; guarded by mu
+	buf     [10]byte      // scratch for reading entropy; guarded by mu
 }
 
 // NewGenerator returns a Generator that reads the time from now and random
 // bits from entropy. A nil now means [time.Now]; a nil entropy means
-// crypto/rand. The entropy must yield random bytes: a reader that fails or
-// runs dry makes the Generator panic.
-func NewGenerator(now func() time.Time, entropy io.Reader) *Generator {
-	if now == nil {
-		now = time.Now
-	}
-	if entropy == nil {
-		entropy = rand.Reader
-	}
-	// ulid.Monotonic buffers the reader, so crypto/rand is called once per
-	// few hundred IDs rather than once per ID.
-	return &Generator{now: now, entropy: ulid.Monotonic(entropy, 0)}
-}
-
-// defaultGenerator serves the package-level functions.
-var defaultGenerator = NewGenerator(nil, nil)
-
-// New returns a new PFID in the given partition, with the current time and 80
-// bits of monotonic randomness. It returns an error matching [ErrRange] if the
-// partition is 2^30 or more, or if the clock reads before 1970 or after the
-// year 10889.
-func (g *Generator) New(partition uint32) (PFID, error) {
-	if partition > MaxPartition {
-		return PFID{}, &rangeError{field: "partition", value: uint64(partition), max: MaxPartition}
-	}
-	return g.make(partition, false)
-}
-
-// NewRoot returns a new PFID in a random partition, for an object that
-// belongs to no other (a root object).
-func (g *Generator) NewRoot() (PFID, error) {
-	return g.make(0, true)
-}
-
-// make does the work of New and NewRoot under the lock.
-func (g *Generator) make(partition uint32, randomPartition bool) (PFID, error) {
-	ms := g.now().UnixMilli()
-	if ms < 0 || ms > MaxTimestamp {
-		return PFID{}, &rangeError{field: "timestamp", value: uint64(ms), max: MaxTimestamp}
-	}
-	g.mu.Lock()
-	if randomPartition {
-		g.read(g.buf[:4])
-		partition = binary.BigEndian.Uint32(g.buf[:4]) & MaxPartition
-	}
-	now := uint64(ms)
-	// Never go back in time within this Generator: a clock step backwards, or
-	// a millisecond borrowed after an overflow, keeps the last timestamp so
-	// that order is kept.
-	if now < g.lastMs {
-		now = g.lastMs
-	}
-	if err := g.entropy.MonotonicRead(now, g.buf[:]); err != nil {
-		if err != ulid.ErrMonotonicOverflow {
-			g.mu.Unlock()
-			panic("ids: entropy source failed: " + err.Error())
-		}
-		// The 80 bits ran out within one millisecond (after some 2^48 IDs,
-		// or a start very near the top): move to the next millisecond,
-		// which starts afresh.
-		now++
-		if err := g.entropy.MonotonicRead(now, g.buf[:]); err != nil {
-			g.mu.Unlock()
-			panic("ids: entropy source failed: " + err.Error())
-		}
-	}
-	g.lastMs = now
-	r := g.buf
-	g.mu.Unlock()
-
-	if now > MaxTimestamp {
-		return PFID{}, &rangeError{field: "timestamp", value: now, max: MaxTimestamp}
-	}
-	return fromParts(now, partition, &r), nil
-}
-
-// read fills b from the buffered entropy; g.mu must be held.
-func (g *Generator) read(b []byte) {
-	if _, err := io.ReadFull(g.entropy, b); err != nil {
-		g.mu.Unlock()
-		panic("ids: entropy source failed: " + err.Error())
-	}
-}
-
-// NewPFID returns a new PFID in the given partition from the process-wide
-// generator. It fails only for a partition of 2^30 or more (see [ErrRange]).
-func NewPFID(partition uint32) (PFID, error) {
-	return defaultGenerator.New(partition)
-}
-
-// New returns a new ID of kind K in the given partition, with the current time
-// and 80 bits of monotonic randomness from crypto/rand. It fails only for a
-// partition of 2^30 or more (see [ErrRange]). It is safe for concurrent use.
+// crypto/rand. now must be safe for concurrent use if the Generator is used
+// concurrently.
 //
-//	flow, err := ids.New[ids.Authflow](partition)
-func New[K Kind](partition uint32) (ID[K], error) {
-	p, err := defaultGenerator.New(partition)
-	return ID[K]{p: p}, err
+// The Generator reads entropy through a buffer, so that crypto/rand is called
+// once per few hundred IDs rather than once per ID. If the entropy fails, the
+// generating function returns an error that wraps the reader's error (or
+// [io.ErrUnexpectedEOF] if it ran dry part-way through a read).
+//
+// For reproducible IDs in tests, fix the clock and seed the entropy:
+//
+//	clock := func() time.Time { return time.UnixMilli(1234567890000) }
+//	g := ids.NewGenerator(clock, rand.NewChaCha8([32]byte{})) // math/rand/v2; never for production IDs
+//	flow, err := ids.NewRoot[ids.Authflow](g)
+func NewGenerator(now func() time.Time, entropy io.Reader) *Generator {
+	return &Generator{now: now, source: entropy}
+}
+
+// defaultGenerator is the process-wide Generator that a nil *Generator
+// stands for. It is a zero Generator, which reads crypto/rand and sets up
+// its buffer on first use, so it costs nothing at package init.
+var defaultGenerator Generator
+
+// New returns a new ID of kind K in the given partition, made by g (nil g:
+// the process-wide generator: real clock, crypto/rand). The ID has the
+// current time and 80 bits of randomness, increasing within a millisecond
+// (see [Generator]).
+//
+// It returns an error matching [ErrRange] if the partition is 2^30 or more or
+// the clock reads before 1970 or after the year 10889, and an error wrapping
+// the reader's error if g's entropy fails. In practice the process-wide
+// generator fails only for a partition out of range.
+//
+//	flow, err := ids.New[ids.Authflow](nil, partition)
+//	if err != nil {
+//		return err
+//	}
+func New[K Kind](g *Generator, partition uint32) (ID[K], error) {
+	if partition > MaxPartition {
+		return ID[K]{}, &rangeError{field: "partition", value: uint64(partition), max: MaxPartition}
+	}
+	p, err := g.generate(partition, false)
+	if err != nil {
+		return ID[K]{}, err
+	}
+	return ID[K]{p: p}, nil
 }
 
 // NewRelated returns a new ID of kind K in the same partition as to, for an
-// object that belongs with it (a session of an authflow, say). It is safe for
-// concurrent use.
+// object that belongs with it (a session of an authflow, say), made by g (nil
+// g: the process-wide generator). It fails as [New] does, which in practice
+// the process-wide generator does not: to's partition is in range.
 //
-//	session := ids.NewRelated[ids.Session](flowID)
-func NewRelated[K Kind, R Kind](to ID[R]) ID[K] {
-	p, err := defaultGenerator.New(to.Partition())
-	if err != nil {
-		// Unreachable: to's partition is in range by construction and the
-		// real clock is after 1970.
-		panic(err)
-	}
-	return ID[K]{p: p}
+//	session, err := ids.NewRelated[ids.Session](nil, flow)
+//	if err != nil {
+//		return err
+//	}
+func NewRelated[K, R Kind](g *Generator, to ID[R]) (ID[K], error) {
+	return New[K](g, to.Partition())
 }
 
-// NewRoot returns a new ID of kind K in a random partition, for an object that
-// belongs to no other. It is safe for concurrent use.
+// NewRoot returns a new ID of kind K in a random partition, for an object
+// that belongs to no other, made by g (nil g: the process-wide generator).
+// The partition's 30 bits come from g's entropy. It fails as [New] does, which
+// in practice the process-wide generator does not.
 //
-//	account := ids.NewRoot[ids.Account]()
-func NewRoot[K Kind]() ID[K] {
-	p, err := defaultGenerator.NewRoot()
+//	account, err := ids.NewRoot[ids.Account](nil)
+//	if err != nil {
+//		return err
+//	}
+func NewRoot[K Kind](g *Generator) (ID[K], error) {
+	p, err := g.generate(0, true)
 	if err != nil {
-		panic(err) // unreachable with the real clock
+		return ID[K]{}, err
 	}
-	return ID[K]{p: p}
+	return ID[K]{p: p}, nil
 }
+
+// generate makes a PFID in the given partition, or in a random one. A nil g
+// means the process-wide generator.
+func (g *Generator) generate(partition uint32, randomPartition bool) (PFID, error) {
+	if g == nil {
+		g = &defaultGenerator
+	}
+	now := time.Now
+	if g.now != nil {
+		now = g.now
+	}
+	t := now()
+	// Check the seconds before the milliseconds, whose computation is
+	// undefined for times far outside an int64 of milliseconds.
+	if s := t.Unix(); s < 0 || s > MaxTimestamp/1000 || t.UnixMilli() > MaxTimestamp {
+		return PFID{}, &clockError{t: t}
+	}
+	ms := uint64(t.UnixMilli())
+
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.entropy == nil {
+		src := g.source
+		if src == nil {
+			src = rand.Reader
+		}
+		g.entropy = bufio.NewReader(src)
+	}
+	if randomPartition {
+		if err := g.read(g.buf[:4]); err != nil {
+			return PFID{}, err
+		}
+		partition = binary.BigEndian.Uint32(g.buf[:4]) & MaxPartition
+	}
+	if g.issued && ms <= g.last {
+		// The same millisecond as the newest ID, or a clock that stepped
+		// back: keep the newest timestamp and add a random 1 to 2^32 to the
+		// newest randomness.
+		if err := g.read(g.buf[:4]); err != nil {
+			return PFID{}, err
+		}
+		lo, carry := bits.Add64(g.lo, uint64(binary.BigEndian.Uint32(g.buf[:4]))+1, 0)
+		if hi := uint64(g.hi) + carry; hi <= 0xffff {
+			g.hi, g.lo = uint16(hi), lo
+			return g.pfid(g.last, partition), nil
+		}
+		// The 80 bits ran out within the millisecond: move on to the next
+		// one, which starts afresh.
+		ms = g.last + 1
+		if ms > MaxTimestamp {
+			return PFID{}, &rangeError{field: "timestamp", value: ms, max: MaxTimestamp}
+		}
+	}
+	if err := g.read(g.buf[:10]); err != nil {
+		return PFID{}, err
+	}
+	g.issued, g.last = true, ms
+	g.hi, g.lo = binary.BigEndian.Uint16(g.buf[0:2]), binary.BigEndian.Uint64(g.buf[2:10])
+	return g.pfid(ms, partition), nil
+}
+
+// pfid assembles the newest ID's randomness with timestamp ms and the given
+// partition; g.mu must be held.
+func (g *Generator) pfid(ms uint64, partition uint32) PFID {
+	var r [10]byte
+	binary.BigEndian.PutUint16(r[0:2], g.hi)
+	binary.BigEndian.PutUint64(r[2:10], g.lo)
+	return fromParts(ms, partition, &r)
+}
+
+// read fills b from the entropy; g.mu must be held.
+func (g *Generator) read(b []byte) error {
+	if _, err := io.ReadFull(g.entropy, b); err != nil {
+		return fmt.Errorf("ids: reading entropy: %w", err)
+	}
+	return nil
+}
+
+// clockError reports a clock reading that no PFID timestamp can hold.
+type clockError struct{ t time.Time }
+
+func (e *clockError) Error() string {
+	return "ids: clock reads " + e.t.UTC().Format(time.RFC3339Nano) + ", outside the PFID range of 1970 to the year 10889"
+}
+
+func (e *clockError) Unwrap() error { return ErrRange }

@@ -39,8 +39,10 @@ var (
 	// ErrOverflow means a first character above '7': the timestamp would need
 	// more than 48 bits.
 	ErrOverflow = errors.New("ids: first character above 7")
-	// ErrRange means a timestamp or partition too large for a PFID, from
-	// [FromParts] or from a binary form whose partition has its top two bits set.
+	// ErrRange means a timestamp or partition that a PFID cannot hold: from
+	// [FromParts], from a binary form whose partition has its top two bits
+	// set, or from [New] and its siblings, given a partition of 2^30 or more
+	// or a clock that reads before 1970 or after the year 10889.
 	ErrRange = errors.New("ids: value out of range")
 )
 
