@@ -12,9 +12,8 @@
 //	Fetch(ctx, accountID) // compile error: cannot use accountID (AccountID) as AuthflowID
 //
 // Parsing is strict: [ParsePFID] and the typed parsers ([ParseAuthflowID] and
-// its siblings) accept exactly the canonical text form that the reference
-// implementations accept, the strings matched by [Pattern], and their errors
-// say what was wrong and where ([ErrLength], [ErrCharacter], [ErrUppercase],
+// its siblings) accept exactly the canonical text form, the strings matched
+// by [Pattern], and their errors say what was wrong and where ([ErrLength], [ErrCharacter], [ErrUppercase],
 // [ErrOverflow]). Every ID is comparable, usable as a map key, and
 // implements the text, binary and database/sql interfaces, so encoding/json
 // writes it as a string and database/sql stores it as text. The zero value is

@@ -14,7 +14,8 @@ import (
 )
 
 // Compile-time checks that both PFID and the typed IDs implement the
-// interfaces the issue asks for, with value receivers for every encoder.
+// encoding, fmt and database/sql interfaces, with value receivers for every
+// encoder.
 var (
 	_ encoding.TextMarshaler     = PFID{}
 	_ encoding.TextAppender      = PFID{}

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// example is the reference implementations' "example" ID, as used by the
-// API reference for the authflow ID.
+// example is a PFID with timestamp 1,234,567,890,000 (2009-02-13 23:31:30
+// UTC) and partition 123,456,789.
 const example = "013xrzp12g3nqk8nqprv12gz6v99a2v4"
 
 func TestParseRejects(t *testing.T) {
@@ -163,7 +163,7 @@ func TestParseAcceptsBounds(t *testing.T) {
 	if max.Timestamp() != MaxTimestamp || max.Partition() != MaxPartition {
 		t.Errorf("largest ID: timestamp %d partition %d", max.Timestamp(), max.Partition())
 	}
-	// The seed's example: timestamp 1,234,567,890,000 and partition 123,456,789.
+	// The example's parts.
 	ex := MustParsePFID(example)
 	if ex.Timestamp() != 1234567890000 || ex.Partition() != 123456789 {
 		t.Errorf("example: timestamp %d partition %d", ex.Timestamp(), ex.Partition())
