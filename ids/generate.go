@@ -164,7 +164,7 @@ func (g *Generator) generate(partition uint32, randomPartition bool) (PFID, erro
 		lo, carry := bits.Add64(g.lo, uint64(binary.BigEndian.Uint32(g.buf[:4]))+1, 0)
 		if hi := uint64(g.hi) + carry; hi <= 0xffff {
 			g.hi, g.lo = uint16(hi), lo
-			return g.pfid(g.last, partition), nil
+			return g.pfid(partition), nil
 		}
 		// The 80 bits ran out within the millisecond: move on to the next
 		// one, which starts afresh.
@@ -178,16 +178,16 @@ func (g *Generator) generate(partition uint32, randomPartition bool) (PFID, erro
 	}
 	g.issued, g.last = true, ms
 	g.hi, g.lo = binary.BigEndian.Uint16(g.buf[0:2]), binary.BigEndian.Uint64(g.buf[2:10])
-	return g.pfid(ms, partition), nil
+	return g.pfid(partition), nil
 }
 
-// pfid assembles the newest ID's randomness with timestamp ms and the given
-// partition; g.mu must be held.
-func (g *Generator) pfid(ms uint64, partition uint32) PFID {
-	var r [10]byte
-	binary.BigEndian.PutUint16(r[0:2], g.hi)
-	binary.BigEndian.PutUint64(r[2:10], g.lo)
-	return fromParts(ms, partition, &r)
+// pfid returns the newest ID, in the given partition; g.mu must be held.
+func (g *Generator) pfid(partition uint32) PFID {
+	return PFID{
+		a: mkword(g.last<<16 | uint64(partition>>16)),
+		b: mkword(uint64(partition)<<48 | uint64(g.hi)<<32 | g.lo>>32),
+		c: uint32(g.lo),
+	}
 }
 
 // read fills b from the entropy; g.mu must be held.

@@ -25,8 +25,8 @@ const EncodedLen = 32
 // BinaryLen is the length of a PFID's binary form, in bytes.
 const BinaryLen = 20
 
-// The errors that parsing and decoding return, wrapped in a [*ParseError] or
-// another error that says where the problem was. Test for them with
+// The errors that parsing, decoding and generating return, wrapped in a
+// [*ParseError] or another error that says where the problem was. Test for them with
 // [errors.Is].
 var (
 	// ErrLength means the text is not 32 bytes long (or the binary form not 20).
@@ -116,12 +116,12 @@ func FromParts(timestamp uint64, partition uint32, randomness [10]byte) (PFID, e
 func fromParts(timestamp uint64, partition uint32, randomness *[10]byte) PFID {
 	return PFID{
 		a: mkword(timestamp<<16 | uint64(partition>>16)),
-		b: mkword(uint64(partition)<<48 | uint64(binary.BigEndian.Uint16(randomness[0:2]))<<32 | uint64(binary.BigEndian.Uint32(randomness[2:6]))),
+		b: mkword(uint64(partition)<<48 | binary.BigEndian.Uint64(randomness[0:8])>>16),
 		c: binary.BigEndian.Uint32(randomness[6:10]),
 	}
 }
 
-// rangeError reports a field of [FromParts] out of range.
+// rangeError reports a timestamp or partition out of range.
 type rangeError struct {
 	field      string
 	value, max uint64
@@ -180,8 +180,11 @@ type ParseError struct {
 // maxEcho is how much of a rejected input an error quotes.
 const maxEcho = 40
 
-// Error returns a message such as
-// `invalid authflow ID: invalid character 'I' at index 3 in "013I…"`.
+// Error returns a message that says what is wrong and where, such as
+//
+//	invalid authflow ID: invalid character 'I' at index 3 in "013Irzp12g3nqk8nqprv12gz6v99a2v4"
+//
+// It quotes at most 40 bytes of the input, marking a longer one with "…".
 func (e *ParseError) Error() string {
 	b := make([]byte, 0, 96)
 	if e.Kind == "" {
