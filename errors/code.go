@@ -67,3 +67,56 @@ func (c Code) HTTPStatus() int {
 		return 500
 	}
 }
+
+// Error returns the code's text form, such as "not_found". A Code is an
+// error so that it can be the target of errors.Is, and so that a [Store]
+// or an authorizer may return one as it is: a server answers a bare Code
+// with its status and a generic message.
+//
+// [Store]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/authflow#Store
+func (c Code) Error() string { return string(c) }
+
+func (c Code) apiCode() Code { return c }
+
+// Is reports whether target is c, or an [*Error] with code c.
+func (c Code) Is(target error) bool {
+	switch t := target.(type) {
+	case Code:
+		return t == c
+	case *Error:
+		return t != nil && t.code == c
+	}
+	return false
+}
+
+// Description returns what the code means, such as "no such resource" for
+// [NotFound]: a generic message, safe to send to any client. A code outside
+// the API's list is described as "an error the server could not classify".
+func (c Code) Description() string {
+	switch c {
+	case BadRequest:
+		return "malformed request"
+	case InvalidValue:
+		return "a value is present but wrong"
+	case RequiredValue:
+		return "a required value is missing"
+	case UnexpectedRefType:
+		return "an ID refers to a resource of another type"
+	case BadAuthToken:
+		return "the credentials are malformed, expired or unknown"
+	case NotAuthenticated:
+		return "no credentials were sent"
+	case NotPermitted:
+		return "not permitted"
+	case NotFound:
+		return "no such resource"
+	case InvalidAction:
+		return "the action is not allowed in the resource's current state"
+	case Unexpected:
+		return "the server failed"
+	case NotImplemented:
+		return "not supported by this server"
+	default:
+		return "an error the server could not classify"
+	}
+}

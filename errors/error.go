@@ -9,133 +9,348 @@
 //
 //	import apierrors "github.com/authflow-dev/authflow-go/errors"
 //
-// Test for a kind of API error with the standard library's errors.Is and the
-// sentinels of this package: errors.Is(err, apierrors.ErrNotFound) holds for
-// any [*Error] in err's chain whose code is not_found, whatever its message.
-// errors.As gives the [*Error] itself, with its code, its message, the HTTP
-// status it arrived with and, for refused values, its [Problem]s.
+// # Testing errors
+//
+// A [Code] is itself an error, so it is the target of the standard
+// library's errors.Is: errors.Is(err, apierrors.NotFound) reports whether
+// the outermost API error in err's chain has code not_found. [CodeOf] gives
+// that code, and errors.As the [*Error] itself. Only the outermost API error
+// counts: an error that wraps another API error (a client refusing a
+// server's invalid data, say) hides the inner one's code, so it is never two
+// kinds at once.
+//
+// An Error cannot be changed once made: its fields are reached through
+// methods, and [Error.Problems] returns a copy. No value of this package can
+// be changed so as to alter what another caller or a server sends.
+//
+// # Messages reach clients
 //
 // An Error's message is sent to clients: it must never hold internal detail
 // (stack traces, SQL, host names). Keep such detail in the cause given to
 // [Wrap], which is reachable with errors.Unwrap and never serialised.
 package errors
 
-import "strings"
+import (
+	stderrors "errors"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // An Error is an API error: a [Code], a human-readable message, and, when it
 // reports refused values, the individual [Problem]s.
 //
 // Its JSON form is the error envelope {"status":"error","code":…,"message":…};
-// only the code and the message are on the wire.
+// only the code and the message are on the wire. Make one with [New], [Wrap]
+// or [Invalid]; a client reads one from a response with [FromResponse].
 type Error struct {
-	// Code classifies the error. [Code.HTTPStatus] gives the status a server
-	// answers with.
-	Code Code
-	// Message says what went wrong, for people. It is sent to clients: it
-	// must not hold internal detail.
-	Message string
-	// StatusCode is the HTTP status of the response that carried the error,
-	// when it was decoded from one, and 0 otherwise. It is not serialised; a
-	// server answers with Code.HTTPStatus().
-	StatusCode int
-	// Problems lists the reasons a value was refused, one per offending
-	// field, when the error comes from decoding or validation (codes
-	// InvalidValue, RequiredValue, UnexpectedRefType, BadRequest). Its
-	// entries are summarised in Message; they are not serialised.
-	Problems []Problem
-	// cause is the underlying error, for Go callers and logs only.
-	cause error
+	code       Code
+	message    string
+	problems   []Problem // at most MaxProblems
+	omitted    int       // problems beyond those kept
+	report     bool      // made by Invalid: a report about values
+	status     int       // HTTP status it arrived with; 0 if none
+	retryAfter time.Duration
+	requestID  string
+	cause      error
 }
 
 // New returns an error with the given code and message.
 func New(code Code, message string) *Error {
-	return &Error{Code: code, Message: message}
+	return &Error{code: code, message: message}
 }
 
 // Wrap returns an error with the given code and message whose cause is
 // cause: errors.Unwrap, errors.Is and errors.As reach it, and it is never
-// serialised, so it may hold detail that must not reach clients.
+// serialised, so it may hold detail that must not reach clients. API errors
+// in cause's chain are hidden from errors.Is, errors.As and [CodeOf], which
+// see only the outermost API error; every other error of the chain stays
+// reachable, those that wrap an API error and those an API error wraps.
+// When an API error is hidden, errors.Unwrap gives a view of cause, with
+// cause's text, rather than cause itself.
 func Wrap(code Code, message string, cause error) *Error {
-	return &Error{Code: code, Message: message, cause: cause}
+	return &Error{code: code, message: message, cause: hideAPIErrors(cause)}
 }
 
-// Invalid returns an error that reports problems with a value. Its code is
-// [RequiredValue] when every problem is a missing value ([Problem.Missing])
-// and [InvalidValue] otherwise; its message lists the problems in the order
-// given, each as [Problem.String], separated by "; ". With no problems it
-// returns an InvalidValue error with the message "invalid value".
+// MaxProblems is the number of problems an [Error] keeps and its message
+// lists; [Error.Omitted] counts the rest. It bounds what a hostile value can
+// make a report cost.
+const MaxProblems = 10
+
+// Invalid returns an error that reports problems with a value. It keeps the
+// first [MaxProblems] problems and counts the rest. Its code follows from
+// the problems' rules: [BadRequest] if one is [RuleSyntax],
+// [UnexpectedRefType] if one is [RuleRefType], [RequiredValue] if every one
+// is [RuleRequired], and [InvalidValue] otherwise. Its message lists the
+// kept problems in the order given, each as [Problem.String], separated by
+// "; ", and ends with "; and N more problems" when some were left out. With
+// no problems it returns an InvalidValue error with the message "invalid
+// value".
+//
+// This package's users rarely call Invalid: it is how this module's decoders
+// and validation report refused values.
 func Invalid(problems ...Problem) *Error {
 	if len(problems) == 0 {
-		return New(InvalidValue, "invalid value")
+		return &Error{code: InvalidValue, message: "invalid value", report: true}
 	}
 	code := RequiredValue
-	n := len(problems) * 2
 	for _, p := range problems {
-		if !p.Missing() {
+		switch {
+		case p.Rule == RuleSyntax:
+			code = BadRequest
+		case p.Rule == RuleRefType && code != BadRequest:
+			code = UnexpectedRefType
+		case p.Rule != RuleRequired && code == RequiredValue:
 			code = InvalidValue
 		}
+	}
+	kept := problems[:min(len(problems), MaxProblems)]
+	omitted := len(problems) - len(kept)
+	n := len(kept) * 2
+	for _, p := range kept {
 		n += len(p.Path) + len(p.Message) + 2
 	}
 	var b strings.Builder
-	b.Grow(n)
-	for i, p := range problems {
+	b.Grow(n + 32)
+	for i, p := range kept {
 		if i > 0 {
 			b.WriteString("; ")
 		}
 		p.write(&b)
 	}
-	return &Error{Code: code, Message: b.String(), Problems: append([]Problem(nil), problems...)}
+	if omitted > 0 {
+		b.WriteString("; and ")
+		b.WriteString(strconv.Itoa(omitted))
+		b.WriteString(" more problem")
+		if omitted > 1 {
+			b.WriteByte('s')
+		}
+	}
+	return &Error{
+		code:     code,
+		message:  b.String(),
+		problems: append([]Problem(nil), kept...),
+		omitted:  omitted,
+		report:   true,
+	}
 }
 
-// Error returns "code: message", or only the code when the message is empty.
-func (e *Error) Error() string {
-	if e.Message == "" {
-		return string(e.Code)
+// Code returns the error's code.
+func (e *Error) Code() Code { return e.code }
+
+// Message returns the error's message, for people, as it was made or
+// received: a message that came from a server is returned unchanged here
+// ([Error.Error] escapes and shortens it).
+func (e *Error) Message() string { return e.message }
+
+// Problems returns a copy of the problems the error reports, at most
+// [MaxProblems]; nil when it reports none.
+func (e *Error) Problems() []Problem {
+	if len(e.problems) == 0 {
+		return nil
 	}
-	return string(e.Code) + ": " + e.Message
+	return append([]Problem(nil), e.problems...)
+}
+
+// Omitted returns the number of problems found beyond those [Error.Problems]
+// returns.
+func (e *Error) Omitted() int { return e.omitted }
+
+// IsReport reports whether the error was made by [Invalid]: a report of
+// refused values, such as this module's decoders and validation make, rather
+// than an error its maker chose to send ([New], [Wrap]). A server answers a
+// report that comes from its own storage as its own failure.
+func (e *Error) IsReport() bool { return e.report }
+
+// StatusCode returns the HTTP status of the response that carried the
+// error, when it was read from one with [FromResponse], and 0 otherwise. A
+// server answers with [Code.HTTPStatus].
+func (e *Error) StatusCode() int { return e.status }
+
+// RetryAfter returns how long the server asked the client to wait before
+// trying again (its Retry-After header, as a delay), or 0 when it did not.
+func (e *Error) RetryAfter() time.Duration { return e.retryAfter }
+
+// RequestID returns the X-Request-Id header of the response that carried
+// the error, or "".
+func (e *Error) RequestID() string { return e.requestID }
+
+// Error returns "code: message", or only the code when the message is
+// empty. Control characters and invalid UTF-8 are escaped as in a Go string
+// literal, and a message longer than [maxErrorText] bytes is cut, so that
+// text a server sent cannot forge log lines or flood them.
+func (e *Error) Error() string {
+	if e.message == "" {
+		return sanitize(string(e.code))
+	}
+	return sanitize(string(e.code)) + ": " + sanitize(e.message)
 }
 
 // Unwrap returns the cause given to [Wrap], or nil.
 func (e *Error) Unwrap() error { return e.cause }
 
-// Is reports whether target is an [*Error] with the same code as e, so that
-// errors.Is(err, ErrNotFound) holds for every not_found error whatever its
-// message.
+// Is reports whether target is a [Code] or an [*Error] with e's code, so
+// that errors.Is(err, apierrors.NotFound) holds for a not_found error
+// whatever its message.
 func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t != nil && t.Code == e.Code
+	switch t := target.(type) {
+	case Code:
+		return t == e.code
+	case *Error:
+		return t != nil && t.code == e.code
+	}
+	return false
 }
 
-// The sentinel errors, one per code, for errors.Is: errors.Is(err,
-// ErrNotFound) holds for any [*Error] with code not_found. Code may also
-// return them as they are (a store answering "no such authflow" returns
-// ErrNotFound); their messages are generic and safe to send to clients.
-//
-// They are shared values: never modify one (set a field, append to its
-// Problems). To send another message, make a new error with [New].
-var (
-	// ErrBadRequest is a [BadRequest] error.
-	ErrBadRequest = New(BadRequest, "malformed request")
-	// ErrInvalidValue is an [InvalidValue] error.
-	ErrInvalidValue = New(InvalidValue, "invalid value")
-	// ErrRequiredValue is a [RequiredValue] error.
-	ErrRequiredValue = New(RequiredValue, "required value missing")
-	// ErrUnexpectedRefType is an [UnexpectedRefType] error.
-	ErrUnexpectedRefType = New(UnexpectedRefType, "reference to a resource of an unexpected type")
-	// ErrBadAuthToken is a [BadAuthToken] error.
-	ErrBadAuthToken = New(BadAuthToken, "invalid credentials")
-	// ErrNotAuthenticated is a [NotAuthenticated] error.
-	ErrNotAuthenticated = New(NotAuthenticated, "authentication required")
-	// ErrNotPermitted is a [NotPermitted] error.
-	ErrNotPermitted = New(NotPermitted, "not permitted")
-	// ErrNotFound is a [NotFound] error.
-	ErrNotFound = New(NotFound, "not found")
-	// ErrInvalidAction is an [InvalidAction] error.
-	ErrInvalidAction = New(InvalidAction, "action not allowed in the current state")
-	// ErrUnexpected is an [Unexpected] error.
-	ErrUnexpected = New(Unexpected, "internal error")
-	// ErrUnknown is an [Unknown] error.
-	ErrUnknown = New(Unknown, "unknown error")
-	// ErrNotImplemented is a [NotImplemented] error.
-	ErrNotImplemented = New(NotImplemented, "not implemented")
-)
+func (e *Error) apiCode() Code { return e.code }
+
+// apiError is an API error: an *Error or a Code.
+type apiError interface {
+	error
+	apiCode() Code
+}
+
+// CodeOf returns the code of the outermost API error (an [*Error] or a
+// [Code]) in err's chain, as errors.As finds it, and [Unknown] when there is
+// none, including for nil.
+func CodeOf(err error) Code {
+	var ae apiError
+	if stderrors.As(err, &ae) {
+		return ae.apiCode()
+	}
+	return Unknown
+}
+
+// hideAPIErrors returns err, or, when an API error is in err's chain, a view
+// of the chain without the API errors, so that only the outermost API error
+// counts.
+func hideAPIErrors(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae apiError
+	if !stderrors.As(err, &ae) {
+		return err
+	}
+	return &hiddenCause{err}
+}
+
+// A hiddenCause stands for an error in whose chain API errors are skipped:
+// its text is err's, it matches err itself for errors.Is and errors.As
+// unless err is an API error, and it unwraps to err's causes with the API
+// errors replaced by their own causes.
+type hiddenCause struct{ err error }
+
+func (h *hiddenCause) Error() string { return h.err.Error() }
+
+// Is reports whether the error h stands for is target, as errors.Is would
+// for that one error without unwrapping it, so that a non-API error whose
+// chain holds an API error stays reachable. API errors, as error or target,
+// never match.
+func (h *hiddenCause) Is(target error) bool {
+	if isAPIError(h.err) || isAPIError(target) {
+		return false
+	}
+	if t := reflect.TypeOf(target); t != nil && t.Comparable() && h.err == target {
+		return true
+	}
+	x, ok := h.err.(interface{ Is(error) bool })
+	return ok && x.Is(target)
+}
+
+// As finds the error h stands for, as errors.As would for that one error
+// without unwrapping it; never an API error, nor into an API error's type.
+func (h *hiddenCause) As(target any) bool {
+	if isAPIError(h.err) {
+		return false
+	}
+	switch target.(type) {
+	case **Error, *Code, *apiError:
+		return false
+	}
+	val := reflect.ValueOf(target)
+	if val.Kind() != reflect.Pointer || val.IsNil() {
+		return false
+	}
+	if reflect.TypeOf(h.err).AssignableTo(val.Type().Elem()) {
+		val.Elem().Set(reflect.ValueOf(h.err))
+		return true
+	}
+	x, ok := h.err.(interface{ As(any) bool })
+	return ok && x.As(target)
+}
+
+// isAPIError reports whether err is an API error: an *Error or a Code.
+func isAPIError(err error) bool {
+	_, ok := err.(apiError)
+	return ok
+}
+
+func (h *hiddenCause) Unwrap() []error {
+	var next []error
+	switch x := h.err.(type) {
+	case *Error:
+		next = []error{x.cause} // already hidden by Wrap
+	case Code:
+		return nil
+	case interface{ Unwrap() error }:
+		next = []error{x.Unwrap()}
+	case interface{ Unwrap() []error }:
+		next = x.Unwrap()
+	}
+	out := make([]error, 0, len(next))
+	for _, n := range next {
+		if n = hideAPIErrors(n); n != nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// maxErrorText bounds the length of each part of [Error.Error]'s text.
+const maxErrorText = 1024
+
+// sanitize escapes control characters and invalid UTF-8 in s as a Go string
+// literal would, and keeps at most maxErrorText bytes of the escaped text,
+// marking a cut with "…". It cuts between runes and escapes, never inside
+// one, so that what it returns is valid UTF-8 and every escape in it whole.
+func sanitize(s string) string {
+	clean := len(s) <= maxErrorText
+	for i := 0; clean && i < len(s); i++ {
+		if c := s[i]; c < ' ' || c == 0x7f || c >= 0x80 {
+			clean = false
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(min(len(s), maxErrorText) + len("…"))
+	var buf [utf8.UTFMax * 4]byte
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var piece []byte
+		switch {
+		case r == utf8.RuneError && size == 1:
+			piece = append(buf[:0], '\\', 'x', hexDigits[s[i]>>4], hexDigits[s[i]&0xf])
+		case r == '"' || r == '\\' || strconv.IsGraphic(r):
+			// Only escapes are wanted, not a quoted string: quotes and
+			// backslashes stay as they are.
+			piece = append(buf[:0], s[i:i+size]...)
+		default:
+			q := strconv.AppendQuoteRuneToGraphic(buf[:0], r)
+			piece = q[1 : len(q)-1]
+		}
+		if b.Len()+len(piece) > maxErrorText {
+			b.WriteString("…")
+			break
+		}
+		b.Write(piece)
+		i += size
+	}
+	return b.String()
+}
+
+const hexDigits = "0123456789abcdef"

@@ -3,6 +3,10 @@ package errors
 import (
 	"encoding/json"
 	stderrors "errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // envelope is the error envelope's wire form, in the API's key order.
@@ -17,15 +21,15 @@ const statusError = "error"
 
 // MarshalJSON implements [json.Marshaler]. It writes the error envelope,
 // exactly {"status":"error","code":…,"message":…}, with the error's code and
-// message; StatusCode, Problems and the cause are not written.
-func (e Error) MarshalJSON() ([]byte, error) {
+// message; nothing else of the error is written.
+func (e *Error) MarshalJSON() ([]byte, error) {
 	return e.AppendJSON(nil), nil
 }
 
 // AppendJSON appends the error envelope that [Error.MarshalJSON] writes to b
 // and returns the extended buffer.
-func (e Error) AppendJSON(b []byte) []byte {
-	out, err := json.Marshal(envelope{Status: statusError, Code: e.Code, Message: e.Message})
+func (e *Error) AppendJSON(b []byte) []byte {
+	out, err := json.Marshal(envelope{Status: statusError, Code: e.code, Message: e.message})
 	if err != nil {
 		// Three strings always encode.
 		panic("errors: encoding the error envelope: " + err.Error())
@@ -36,10 +40,14 @@ func (e Error) AppendJSON(b []byte) []byte {
 // UnmarshalJSON implements [json.Unmarshaler]. It reads an error envelope:
 // "status" must be "error" and "code" a non-empty string, kept as it is even
 // when it is not one of this package's codes; "message" may be absent.
-// Unknown members are ignored. On success it replaces the whole of *e, so
-// StatusCode and Problems are zero; on failure *e is unchanged and the error
-// is an [*Error] whose [Problem] names the offending member.
+// Unknown members are ignored. It decodes only into a zero Error, such as
+// a new variable: an Error once made never changes, so it fails for one
+// that has a code. On failure *e is unchanged and the error is an [*Error]
+// whose [Problem] names the offending member.
 func (e *Error) UnmarshalJSON(data []byte) error {
+	if e.code != "" {
+		return stderrors.New("errors: UnmarshalJSON into an Error that was already made; decode into a new one")
+	}
 	var w struct {
 		Status  *string `json:"status"`
 		Code    *string `json:"code"`
@@ -52,26 +60,64 @@ func (e *Error) UnmarshalJSON(data []byte) error {
 			if path == "" {
 				msg = "must be an object"
 			}
-			return problemError(InvalidValue, Problem{Path: path, Rule: "type", Message: msg}, err)
+			return Invalid(Problem{Path: path, Rule: RuleType, Message: msg})
 		}
-		return problemError(BadRequest, Problem{Rule: "syntax", Message: "malformed JSON: " + err.Error()}, err)
+		return Invalid(Problem{Rule: RuleSyntax, Message: "malformed JSON: " + err.Error()})
 	}
 	switch {
 	case w.Status == nil || *w.Status == "":
 		return Invalid(Problem{Path: "status", Rule: RuleRequired, Message: `is required: must be "error"`})
 	case *w.Status != statusError:
-		return Invalid(Problem{Path: "status", Rule: "envelope", Message: `must be "error"`})
+		return Invalid(Problem{Path: "status", Rule: RuleEnvelope, Message: `must be "error"`})
 	case w.Code == nil || *w.Code == "":
 		return Invalid(Problem{Path: "code", Rule: RuleRequired, Message: "is required"})
 	}
-	*e = Error{Code: Code(*w.Code)}
+	*e = Error{code: Code(*w.Code)}
 	if w.Message != nil {
-		e.Message = *w.Message
+		e.message = *w.Message
 	}
 	return nil
 }
 
-// problemError returns an error with one problem and a cause.
-func problemError(code Code, p Problem, cause error) *Error {
-	return &Error{Code: code, Message: p.String(), Problems: []Problem{p}, cause: cause}
+// maxRequestID bounds the request ID an error keeps.
+const maxRequestID = 256
+
+// FromResponse returns the error that an HTTP response with a status other
+// than 200 carried: the API's error envelope when body is one, with its code
+// and message kept as they are; otherwise (a proxy's HTML error page, an
+// empty body) an error with code [Unexpected] whose message names the HTTP
+// status. Either way the error keeps the status ([Error.StatusCode]), the
+// Retry-After header as a delay ([Error.RetryAfter]; an HTTP date counts
+// from now) and the X-Request-Id header ([Error.RequestID]).
+func FromResponse(status int, header http.Header, body []byte) *Error {
+	e := new(Error)
+	if err := e.UnmarshalJSON(body); err != nil {
+		msg := "HTTP " + strconv.Itoa(status)
+		if text := http.StatusText(status); text != "" {
+			msg += " " + text
+		}
+		*e = Error{code: Unexpected, message: msg + ": not an API error envelope", cause: hideAPIErrors(err)}
+	}
+	e.status = status
+	e.retryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
+	if id := header.Get("X-Request-Id"); id != "" {
+		e.requestID = id[:min(len(id), maxRequestID)]
+	}
+	return e
+}
+
+// parseRetryAfter reads a Retry-After value, a number of seconds or an HTTP
+// date, as a delay from now; 0 when it is absent, malformed or past.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseUint(v, 10, 32); err == nil {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
