@@ -1,7 +1,8 @@
 package jsonwire
 
 import (
-	"errors"
+	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -50,24 +51,23 @@ func (k Kind) described() string {
 	}
 }
 
-// Rules of the problems a Reader reports.
-const (
-	// RuleSyntax is the rule of a malformed document.
-	RuleSyntax = "syntax"
-	// RuleType is the rule of a value of the wrong JSON type.
-	RuleType = "type"
-)
-
 // inlineFrames is how many levels of nesting a Reader tracks without
 // allocating.
 const inlineFrames = 8
 
+// maxLinearKeys is how many keys of one object a Reader compares one by one
+// to find a repeated key; past it, the object's keys go into a set.
+const maxLinearKeys = 16
+
 // frame is an open object or array.
 type frame struct {
-	array   bool
-	between bool   // between two members or elements: no current one
-	count   int    // members or elements begun
-	key     []byte // the current member's key, in an object
+	array    bool
+	between  bool                // between two members or elements: no current one
+	count    int                 // members or elements begun
+	key      []byte              // the current member's key, in an object
+	seen     uint64              // known keys read, by bit (see Reader.Once)
+	keyStart int                 // where this object's recorded keys start in Reader.keys
+	set      map[string]struct{} // this object's recorded keys, once they are many
 }
 
 // A Reader walks one JSON document held in a byte slice, value by value,
@@ -77,22 +77,31 @@ type frame struct {
 //		for r.More() {
 //			switch string(r.Key()) {
 //			case "city":
-//				d.City = r.StringValue()
+//				if r.Once(0) {
+//					d.City = r.StringValue()
+//				}
 //			default:
-//				r.Skip()
+//				r.SkipUnknown(detailsKeys)
 //			}
 //		}
 //	}
 //	r.End()
 //	return r.Err()
 //
+// A Reader is strict, as RFC 8259's interoperability advice and RFC 7493
+// ask: it refuses a key repeated in an object at any depth (rule
+// duplicate_key), a string that is not valid UTF-8 or that escapes a lone
+// surrogate (rule utf8), and, through [Reader.SkipUnknown], an unknown key
+// that equals a known one but for case, which case-insensitive decoders
+// would read as that key.
+//
 // Errors are sticky: the first one is kept, every later read returns a zero
 // value, and [Reader.More] returns false, so a codec checks [Reader.Err]
-// once, at the end. Every error is an [*apierrors.Error] with one
-// [apierrors.Problem] whose path is the JSON path of the value being read:
-// code BadRequest and rule "syntax" for a malformed document, InvalidValue
-// and rule "type" for a value of the wrong JSON type, and whatever a codec
-// gives [Reader.Fail] for a value it cannot hold.
+// once, at the end. Every error is an [*apierrors.Error] made by
+// [apierrors.Invalid] with one [apierrors.Problem] whose path is the JSON
+// path of the value being read: rule syntax (code bad_request) for a
+// malformed document, type for a value of the wrong JSON type, and whatever
+// a codec gives [Reader.Fail] for a value it cannot hold.
 //
 // A null where a string, number or boolean is read reads as the zero value,
 // as encoding/json leaves a field untouched by null; codecs that tell null
@@ -105,6 +114,7 @@ type Reader struct {
 	depth   int // open containers, from BeginObject and BeginArray
 	frames  [inlineFrames]frame
 	more    []frame // frames beyond inlineFrames
+	keys    [][]byte
 	err     *apierrors.Error
 	scratch []byte // unescaped strings
 }
@@ -115,6 +125,8 @@ func (r *Reader) Reset(data []byte) {
 	r.pos = 0
 	r.depth = 0
 	r.more = r.more[:0]
+	clear(r.keys)
+	r.keys = r.keys[:0]
 	r.err = nil
 }
 
@@ -144,7 +156,7 @@ func (r *Reader) push(array bool) bool {
 		r.syntaxError("exceeded max depth")
 		return false
 	}
-	f := frame{array: array}
+	f := frame{array: array, keyStart: len(r.keys)}
 	if r.depth < inlineFrames {
 		r.frames[r.depth] = f
 	} else {
@@ -152,6 +164,16 @@ func (r *Reader) push(array bool) bool {
 	}
 	r.depth++
 	return true
+}
+
+// pop closes the innermost container.
+func (r *Reader) pop() {
+	f := r.frame(r.depth - 1)
+	clear(r.keys[f.keyStart:])
+	r.keys = r.keys[:f.keyStart]
+	f.set = nil
+	f.key = nil
+	r.depth--
 }
 
 // Path returns the JSON path of the value being read, such as
@@ -172,56 +194,52 @@ func (r *Reader) Path() string {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.Write(f.key)
+		writeKey(&b, f.key)
 	}
 	return b.String()
 }
 
+// maxPathKey bounds how much of one key a path shows.
+const maxPathKey = 64
+
+// writeKey writes a key into a path, escaping control characters and
+// shortening a long key, so that a hostile key cannot make a path large or
+// forge log lines.
+func writeKey(b *strings.Builder, key []byte) {
+	cut := len(key) > maxPathKey
+	if cut {
+		key = key[:maxPathKey]
+	}
+	for _, c := range key {
+		if c < ' ' || c == 0x7f {
+			q := strconv.Quote(string(key))
+			b.WriteString(q[1 : len(q)-1])
+			if cut {
+				b.WriteString("…")
+			}
+			return
+		}
+	}
+	b.Write(key)
+	if cut {
+		b.WriteString("…")
+	}
+}
+
 // Fail records an error about the value being read: a problem at the current
-// path with the given rule and message, in an [*apierrors.Error] of the given
-// code whose cause is cause (which may be nil). It does nothing when r has
-// already failed.
-func (r *Reader) Fail(code apierrors.Code, rule, message string, cause error) {
-	r.FailAt("", code, rule, message, cause)
+// path with the given rule and message. It does nothing when r has already
+// failed.
+func (r *Reader) Fail(rule apierrors.Rule, message string) {
+	r.FailAt("", rule, message)
 }
 
 // FailAt is like [Reader.Fail] for the value at rel, a path relative to the
 // current one: a member missing from the object just read, say.
-func (r *Reader) FailAt(rel string, code apierrors.Code, rule, message string, cause error) {
+func (r *Reader) FailAt(rel string, rule apierrors.Rule, message string) {
 	if r.err != nil {
 		return
 	}
-	p := apierrors.Problem{Path: JoinPath(r.Path(), rel), Rule: rule, Message: message}
-	e := apierrors.Wrap(code, p.String(), cause)
-	e.Problems = []apierrors.Problem{p}
-	r.err = e
-}
-
-// Nest records err, the error another codec (an UnmarshalJSON method) gave
-// for the value just read, with its problems' paths re-rooted at the current
-// path, so that "remote_ip" becomes "summary.first_seen.remote_ip". An err
-// that is not an [*apierrors.Error] becomes an InvalidValue problem at the
-// current path. Nest does nothing when err is nil or r has already failed.
-func (r *Reader) Nest(err error) {
-	if err == nil || r.err != nil {
-		return
-	}
-	var ae *apierrors.Error
-	if !errors.As(err, &ae) {
-		r.Fail(apierrors.InvalidValue, "", err.Error(), err)
-		return
-	}
-	prefix := r.Path()
-	nested := *ae // keeps the cause
-	if prefix != "" && len(ae.Problems) > 0 {
-		nested.Problems = make([]apierrors.Problem, len(ae.Problems))
-		for i, p := range ae.Problems {
-			p.Path = JoinPath(prefix, p.Path)
-			nested.Problems[i] = p
-		}
-		nested.Message = apierrors.Invalid(nested.Problems...).Message
-	}
-	r.err = &nested
+	r.err = apierrors.Invalid(apierrors.Problem{Path: JoinPath(r.Path(), rel), Rule: rule, Message: message})
 }
 
 // JoinPath returns the JSON path of rel within the value at prefix.
@@ -240,7 +258,7 @@ func JoinPath(prefix, rel string) string {
 
 // syntaxError records a malformed document at the current offset.
 func (r *Reader) syntaxError(msg string) {
-	r.Fail(apierrors.BadRequest, RuleSyntax, "malformed JSON at offset "+strconv.Itoa(r.pos)+": "+msg, nil)
+	r.Fail(apierrors.RuleSyntax, "malformed JSON at offset "+strconv.Itoa(r.pos)+": "+msg)
 }
 
 // unexpected records a syntax error about the byte at the current offset, or
@@ -314,7 +332,7 @@ func (r *Reader) typeError(want Kind) {
 		r.unexpected("looking for beginning of value")
 		return
 	}
-	r.Fail(apierrors.InvalidValue, RuleType, "must be "+want.described()+", not "+k.described(), nil)
+	r.Fail(apierrors.RuleType, "must be "+want.described()+", not "+k.described())
 }
 
 // literal reads the literal word, which the next byte begins.
@@ -374,9 +392,9 @@ func (r *Reader) BeginArray() bool {
 
 // More advances to the next member of the innermost open object, or the
 // next element of the innermost open array, and reports true; the caller
-// must then read the value (or [Reader.Skip] it). At the closing '}' or ']'
-// it closes the container and reports false, as it does once r has failed.
-// In an object, [Reader.Key] returns the member's key.
+// must then read the value (or skip it). At the closing '}' or ']' it
+// closes the container and reports false, as it does once r has failed. In
+// an object, [Reader.Key] returns the member's key.
 func (r *Reader) More() bool {
 	if r.err != nil || r.depth == 0 {
 		return false
@@ -390,7 +408,7 @@ func (r *Reader) More() bool {
 	r.skipSpace()
 	if r.pos < len(r.data) && r.data[r.pos] == closer {
 		r.pos++
-		r.depth--
+		r.pop()
 		return false
 	}
 	if f.count > 0 {
@@ -436,6 +454,67 @@ func (r *Reader) Key() []byte {
 		return nil
 	}
 	return r.frame(r.depth - 1).key
+}
+
+// Once marks the current member as the known key numbered bit (0 to 63) of
+// the innermost open object and reports true, so that the caller reads its
+// value; if that key was met before in the object, it records a
+// duplicate_key error and reports false.
+func (r *Reader) Once(bit uint) bool {
+	f := r.frame(r.depth - 1)
+	if f.seen&(1<<bit) != 0 {
+		r.Fail(apierrors.RuleDuplicateKey, "repeats a key of the object")
+		return false
+	}
+	f.seen |= 1 << bit
+	return true
+}
+
+// SkipUnknown skips the value of the current member, whose key is none of
+// the known keys of the innermost open object, checking it as [Reader.Skip]
+// does. It records a duplicate_key error when the key repeats an unknown
+// key met before in the object, or equals one of known but for case.
+func (r *Reader) SkipUnknown(known []string) {
+	key := r.Key()
+	for _, k := range known {
+		if bytes.EqualFold(key, []byte(k)) {
+			r.Fail(apierrors.RuleDuplicateKey, "equals the key "+strconv.Quote(k)+" but for case")
+			return
+		}
+	}
+	r.recordKey()
+	r.skipValue()
+}
+
+// recordKey records the current member's key in the innermost open object,
+// failing with duplicate_key when it was recorded before.
+func (r *Reader) recordKey() {
+	f := r.frame(r.depth - 1)
+	key := f.key
+	if f.set != nil {
+		if _, dup := f.set[string(key)]; dup {
+			r.Fail(apierrors.RuleDuplicateKey, "repeats a key of the object")
+			return
+		}
+		f.set[string(key)] = struct{}{}
+		return
+	}
+	recorded := r.keys[f.keyStart:]
+	for _, k := range recorded {
+		if bytes.Equal(k, key) {
+			r.Fail(apierrors.RuleDuplicateKey, "repeats a key of the object")
+			return
+		}
+	}
+	if len(recorded) < maxLinearKeys {
+		r.keys = append(r.keys, key)
+		return
+	}
+	f.set = make(map[string]struct{}, 2*maxLinearKeys)
+	for _, k := range recorded {
+		f.set[string(k)] = struct{}{}
+	}
+	f.set[string(key)] = struct{}{}
 }
 
 // Text reads a string and returns its unescaped bytes, which are valid until
@@ -485,7 +564,7 @@ func (r *Reader) Float64() float64 {
 	f, err := strconv.ParseFloat(string(text), 64)
 	if err != nil {
 		// The grammar was checked, so only the range can be wrong.
-		r.Fail(apierrors.InvalidValue, "range", "number "+abbreviate(text)+" is out of the float64 range", err)
+		r.Fail(apierrors.RuleRange, "number "+abbreviate(text)+" is out of the float64 range")
 		return 0
 	}
 	return f
@@ -518,25 +597,9 @@ func (r *Reader) BoolValue() bool {
 }
 
 // Skip reads the next value, whatever it is, checking that it is well
-// formed.
+// formed and as strict as the rest of the document.
 func (r *Reader) Skip() {
-	r.skipValue(r.depth)
-}
-
-// Raw reads the next value, whatever it is, checking that it is well formed,
-// and returns its bytes, which alias the input. It returns nil once r has
-// failed.
-func (r *Reader) Raw() []byte {
-	if r.err != nil {
-		return nil
-	}
-	r.skipSpace()
-	start := r.pos
-	r.Skip()
-	if r.err != nil {
-		return nil
-	}
-	return r.data[start:r.pos]
+	r.skipValue()
 }
 
 // End checks that nothing but whitespace follows the value read.
@@ -550,59 +613,27 @@ func (r *Reader) End() {
 	}
 }
 
-// skipValue skips a value at nesting depth depth.
-func (r *Reader) skipValue(depth int) {
+// skipValue skips the next value.
+func (r *Reader) skipValue() {
 	switch r.Peek() {
-	case Object, Array:
-		closer := byte('}')
-		if r.data[r.pos] == '[' {
-			closer = ']'
-		}
-		if depth >= MaxDepth {
-			r.syntaxError("exceeded max depth")
-			return
-		}
+	case Object:
 		r.pos++
-		r.skipSpace()
-		if r.pos < len(r.data) && r.data[r.pos] == closer {
-			r.pos++
+		if !r.push(false) {
 			return
 		}
-		for {
-			if closer == '}' {
-				r.skipSpace()
-				if r.pos >= len(r.data) || r.data[r.pos] != '"' {
-					r.unexpected("looking for beginning of object key string")
-					return
-				}
-				if r.skipString(); r.err != nil {
-					return
-				}
-				r.skipSpace()
-				if r.pos >= len(r.data) || r.data[r.pos] != ':' {
-					r.unexpected("after object key")
-					return
-				}
-				r.pos++
-			}
-			if r.skipValue(depth + 1); r.err != nil {
+		for r.More() {
+			if r.recordKey(); r.err != nil {
 				return
 			}
-			r.skipSpace()
-			if r.pos < len(r.data) && r.data[r.pos] == ',' {
-				r.pos++
-				continue
-			}
-			if r.pos < len(r.data) && r.data[r.pos] == closer {
-				r.pos++
-				return
-			}
-			if closer == '}' {
-				r.unexpected("after object key:value pair")
-			} else {
-				r.unexpected("after array element")
-			}
+			r.skipValue()
+		}
+	case Array:
+		r.pos++
+		if !r.push(true) {
 			return
+		}
+		for r.More() {
+			r.skipValue()
 		}
 	case String:
 		r.skipString()
@@ -678,7 +709,7 @@ func (r *Reader) readNumber() []byte {
 // without unescaping it.
 func (r *Reader) skipString() {
 	d := r.data
-	for i := r.pos + 1; i < len(d); i++ {
+	for i := r.pos + 1; i < len(d); {
 		switch c := d[i]; {
 		case c == '"':
 			r.pos = i + 1
@@ -689,26 +720,61 @@ func (r *Reader) skipString() {
 			if n == 0 {
 				return
 			}
-			i += n - 1
+			i += n
 		case c < ' ':
 			r.pos = i
 			r.unexpected("in string literal")
 			return
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			rn, size := utf8.DecodeRune(d[i:])
+			if rn == utf8.RuneError && size == 1 {
+				r.pos = i
+				r.invalidUTF8()
+				return
+			}
+			i += size
 		}
 	}
 	r.pos = len(d)
 	r.unexpected("in string literal")
 }
 
+// plainRun returns the index of the first byte at or after i that is a
+// quote, a backslash, a control character or not ASCII: the end of the run
+// of bytes a string holds as they are. It looks at eight bytes at a time.
+func plainRun(d []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for ; i+8 <= len(d); i += 8 {
+		v := binary.LittleEndian.Uint64(d[i:])
+		q := v ^ ('"' * ones)
+		bs := v ^ ('\\' * ones)
+		special := (v - ' '*ones) | (q - ones) | (bs - ones) | v
+		if special&highs != 0 {
+			break
+		}
+	}
+	return i
+}
+
+// invalidUTF8 records a string that is not valid UTF-8 at the current
+// offset.
+func (r *Reader) invalidUTF8() {
+	r.Fail(apierrors.RuleUTF8, "invalid UTF-8 at offset "+strconv.Itoa(r.pos))
+}
+
 // readString reads the string at r.pos and returns its unescaped bytes,
-// which alias the input when the string holds no escape and only valid UTF-8,
-// and otherwise r.scratch (escaped is then true). Like encoding/json it
-// replaces each byte of invalid UTF-8, and each \u escape of an unpaired
-// surrogate, with U+FFFD.
+// which alias the input when the string holds no escape, and otherwise
+// r.scratch (escaped is then true). It refuses invalid UTF-8 and escaped
+// lone surrogates.
 func (r *Reader) readString() (s []byte, escaped bool) {
 	d := r.data
 	start := r.pos + 1
-	i := start
+	i := plainRun(d, start)
 	for i < len(d) {
 		c := d[i]
 		if c == '"' {
@@ -724,7 +790,9 @@ func (r *Reader) readString() (s []byte, escaped bool) {
 		}
 		rn, size := utf8.DecodeRune(d[i:])
 		if rn == utf8.RuneError && size == 1 {
-			break
+			r.pos = i
+			r.invalidUTF8()
+			return nil, false
 		}
 		i += size
 	}
@@ -756,7 +824,13 @@ func (r *Reader) readString() (s []byte, escaped bool) {
 			i++
 		default:
 			rn, size := utf8.DecodeRune(d[i:])
-			b = utf8.AppendRune(b, rn) // RuneError for invalid UTF-8
+			if rn == utf8.RuneError && size == 1 {
+				r.pos = i
+				r.invalidUTF8()
+				r.scratch = b
+				return nil, false
+			}
+			b = append(b, d[i:i+size]...)
 			i += size
 		}
 	}
@@ -768,8 +842,8 @@ func (r *Reader) readString() (s []byte, escaped bool) {
 
 // escape decodes the escape sequence at the start of s, which begins with a
 // backslash, and returns the rune and the number of bytes it takes; a \u
-// escape of a surrogate pair takes 12 bytes. On a malformed escape it records
-// a syntax error and returns n == 0.
+// escape of a surrogate pair takes 12 bytes. On a malformed escape, or one
+// of a lone surrogate, it records an error and returns n == 0.
 func (r *Reader) escape(s []byte) (rn rune, n int) {
 	if len(s) < 2 {
 		r.pos += len(s)
@@ -797,8 +871,7 @@ func (r *Reader) escape(s []byte) (rn rune, n int) {
 		if !utf16.IsSurrogate(rn) {
 			return rn, 6
 		}
-		// A surrogate: a valid pair makes one rune, anything else U+FFFD. A
-		// second escape that is malformed is reported when it is read.
+		// A surrogate must be the first of a valid pair.
 		if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
 			if rn2, ok := parseHex4(s[8:12]); ok {
 				if dec := utf16.DecodeRune(rn, rn2); dec != utf8.RuneError {
@@ -806,7 +879,8 @@ func (r *Reader) escape(s []byte) (rn rune, n int) {
 				}
 			}
 		}
-		return utf8.RuneError, 6
+		r.Fail(apierrors.RuleUTF8, "lone surrogate "+string(s[:6])+" at offset "+strconv.Itoa(r.pos))
+		return 0, 0
 	default:
 		r.pos++
 		r.unexpected("in string escape code")

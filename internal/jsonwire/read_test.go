@@ -4,19 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	stderrors "errors"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
-
-	"github.com/authflow-dev/authflow-go/internal/testutil"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/internal/race"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
 // decodeAny reads any JSON value with r into the shape encoding/json gives
-// with UseNumber: map[string]any, []any, string, json.Number, bool, nil.
+// with UseNumber: map[string]any, []any, string, json.Number, bool, nil. It
+// is as strict as a codec: every key is recorded, so that a repeated key is
+// refused.
 func decodeAny(r *Reader) any {
 	switch r.Peek() {
 	case Object:
@@ -24,6 +28,9 @@ func decodeAny(r *Reader) any {
 		r.BeginObject()
 		for r.More() {
 			k := string(r.Key())
+			if r.recordKey(); r.Failed() {
+				return nil
+			}
 			m[k] = decodeAny(r)
 		}
 		return m
@@ -49,6 +56,52 @@ func decodeAny(r *Reader) any {
 	}
 }
 
+// walk reads any value as decodeAny does, except that it skips the values
+// of members named "skipped", with SkipUnknown.
+func walk(r *Reader) {
+	switch r.Peek() {
+	case Object:
+		r.BeginObject()
+		for r.More() {
+			if string(r.Key()) == "skipped" {
+				r.SkipUnknown(nil)
+				continue
+			}
+			if r.recordKey(); r.Failed() {
+				return
+			}
+			walk(r)
+		}
+	case Array:
+		r.BeginArray()
+		for r.More() {
+			walk(r)
+		}
+	default:
+		r.Skip()
+	}
+}
+
+// readers are the ways a test reads a whole document: the same document
+// must give the same error, at the same path, whichever is used.
+var readers = []struct {
+	name string
+	read func(r *Reader)
+}{
+	{"Skip", func(r *Reader) { r.Skip() }},
+	{"decodeAny", func(r *Reader) { decodeAny(r) }},
+	{"walk", walk},
+}
+
+// readAll reads doc with read and returns the error, nil or an *apierrors.Error.
+func readAll(doc string, read func(r *Reader)) error {
+	var r Reader
+	r.Reset([]byte(doc))
+	read(&r)
+	r.End()
+	return r.Err()
+}
+
 // stdDecode decodes data with encoding/json into the shape decodeAny gives.
 func stdDecode(data []byte) (any, error) {
 	d := json.NewDecoder(bytes.NewReader(data))
@@ -57,10 +110,47 @@ func stdDecode(data []byte) (any, error) {
 	if err := d.Decode(&v); err != nil {
 		return nil, err
 	}
-	if _, err := d.Token(); err == nil || d.More() {
+	if _, err := d.Token(); err != io.EOF {
 		return nil, stderrors.New("data after top-level value")
 	}
 	return v, nil
+}
+
+// checkProblem checks that err is an *apierrors.Error made by Invalid with
+// one problem: at path, of rule, of the code the rule gives, with a message
+// holding message.
+func checkProblem(t *testing.T, what string, err error, path string, rule apierrors.Rule, message string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: no error, want %s at %q", what, rule, path)
+		return
+	}
+	e := testutil.APIError(t, err)
+	code := apierrors.InvalidValue
+	if rule == apierrors.RuleSyntax {
+		code = apierrors.BadRequest
+	}
+	ps := e.Problems()
+	if e.Code() != code || len(ps) != 1 || !e.IsReport() {
+		t.Errorf("%s: got %v with problems %+v, want one %s problem, code %s", what, e, ps, rule, code)
+		return
+	}
+	p := ps[0]
+	if p.Path != path || p.Rule != rule || !strings.Contains(p.Message, message) {
+		t.Errorf("%s: got problem %+v, want path %q, rule %q, message holding %q", what, p, path, rule, message)
+	}
+	if e.Message() != p.String() {
+		t.Errorf("%s: message %q, want the problem's %q", what, e.Message(), p.String())
+	}
+}
+
+// manyKeys returns n members "k0":0 … joined by commas.
+func manyKeys(n int) string {
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = fmt.Sprintf(`"k%d":%d`, i, i)
+	}
+	return strings.Join(parts, ",")
 }
 
 func TestReaderDecodesLikeEncodingJSON(t *testing.T) {
@@ -70,17 +160,23 @@ func TestReaderDecodesLikeEncodingJSON(t *testing.T) {
 		` {"a" : [1, 2.5, "x", null, true, false, {"b": {}}], "c": {"d": []}} `,
 		`"plain"`,
 		`"\"\\\/\b\f\n\r\t"`,
-		`"\u0041\u00e9\u4e2d\ud83d\ude00"`,        // BMP and a surrogate pair
-		`"lone \ud800 high"`,                      // unpaired high surrogate
-		`"lone \udc00 low"`,                       // unpaired low surrogate
-		`"\ud800\u0041"`,                          // high surrogate then non-surrogate
-		`"\ud800\ud800\udc00"`,                    // unpaired, then a pair
-		"\"invalid \xff utf8 \xc3 and \xe2\x82\"", // invalid UTF-8 bytes
-		"\"\xed\xa0\x80\"",                        // an encoded surrogate
+		`"\u0041\u00e9\u4e2d\ud83d\ude00"`, // BMP and a surrogate pair
+		`"\uD83D\uDE00 upper-case hex"`,
+		`"\ufffd and \uFFFD escaped"`, // U+FFFD itself is a character like any other
+		"\"\xef\xbf\xbd raw U+FFFD\"",
 		"\"emoji 😀 and \u2028\"",
-		`{"dup":1,"dup":2}`,
+		"\"\xf4\x8f\xbf\xbf\"", // U+10FFFF, the last code point
+		`"\u0000"`,
 		`{"k\u00e9y":"v","k\"q":1}`,
 		`[[[[[[[[[[[["deep"]]]]]]]]]]]]`,
+		// Keys repeat only within one object.
+		`{"a":1,"A":2,"\u212a":3,"k":4}`,
+		`{"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]}`,
+		`[{"a":1},{"a":1}]`,
+		`{"":1,"x":{"":2}}`,
+		`{` + manyKeys(40) + `}`,
+		`[{` + manyKeys(20) + `},{` + manyKeys(20) + `}]`,
+		`{"x":{` + manyKeys(20) + `},"k0":{` + manyKeys(17) + `}}`,
 	}
 	for _, doc := range docs {
 		want, err := stdDecode([]byte(doc))
@@ -97,6 +193,210 @@ func TestReaderDecodesLikeEncodingJSON(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("decoding %q (-encoding/json +Reader):\n%s", doc, diff)
+		}
+		for _, rd := range readers {
+			if err := readAll(doc, rd.read); err != nil {
+				t.Errorf("%s refused %q: %v", rd.name, doc, err)
+			}
+		}
+	}
+}
+
+// TestReaderRefusesInvalidUTF8 checks the strings encoding/json accepts by
+// replacing what is wrong with U+FFFD, and a Reader refuses: invalid UTF-8
+// and escaped lone surrogates, in values and keys, read or skipped.
+func TestReaderRefusesInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		doc, path, message string
+	}{
+		{`"lone \ud800 high"`, "", `lone surrogate \ud800 at offset 6`},
+		{`"lone \udc00 low"`, "", `lone surrogate \udc00 at offset 6`},
+		{`{"a":"\ud800\u0041"}`, "a", `lone surrogate \ud800 at offset 6`},         // high, then no surrogate
+		{`["x","\ud800\ud800\udc00"]`, "[1]", `lone surrogate \ud800 at offset 6`}, // unpaired, then a pair
+		{`["\udc00\ud800"]`, "[0]", `lone surrogate \udc00`},                       // a pair the wrong way round
+		{`["\ud800"]`, "[0]", `lone surrogate \ud800`},                             // high at the end
+		{`["\ud800\n"]`, "[0]", `lone surrogate \ud800`},                           // high, then another escape
+		{`{"k":{"\udfff":1}}`, "k", `lone surrogate \udfff`},                       // in a key
+		{"\"invalid \xff utf8\"", "", "invalid UTF-8 at offset 9"},
+		{"{\"a\":[1,\"\xc3\"]}", "a[1]", "invalid UTF-8 at offset 9"}, // truncated sequence
+		{"[\"\xed\xa0\x80\"]", "[0]", "invalid UTF-8"},                // an encoded surrogate
+		{"[\"\xc0\xaf\"]", "[0]", "invalid UTF-8"},                    // overlong
+		{"[\"\xf4\x90\x80\x80\"]", "[0]", "invalid UTF-8"},            // beyond U+10FFFF
+		{"[\"\\n\xff\"]", "[0]", "invalid UTF-8 at offset 4"},         // after an escape
+		{"{\"\xfe\":1}", "", "invalid UTF-8"},                         // in a key
+		{"{\"ok\":{\"x\xff\":1}}", "ok", "invalid UTF-8"},             // in a nested key
+		{"{\"skipped\":[1,{\"a\":\"\xff\"}]}", "skipped[1].a", "invalid UTF-8"},
+		{`{"skipped":{"\ud800":1}}`, "skipped", "lone surrogate"},
+	}
+	for _, tt := range tests {
+		if !json.Valid([]byte(tt.doc)) {
+			t.Errorf("encoding/json refuses %q; the test wants a document it accepts", tt.doc)
+		}
+		for _, rd := range readers {
+			err := readAll(tt.doc, rd.read)
+			checkProblem(t, fmt.Sprintf("%s(%q)", rd.name, tt.doc), err, tt.path, apierrors.RuleUTF8, tt.message)
+		}
+	}
+}
+
+// TestReaderRefusesDuplicateKeys checks that a key repeated in one object
+// is refused at any depth, read or skipped, whether the object's keys are
+// compared one by one or, past 16, through a set, and whether the key is
+// written the same or escaped otherwise.
+func TestReaderRefusesDuplicateKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, doc, path string
+	}{
+		{"depth 0", `{"a":1,"a":2}`, "a"},
+		{"depth 0, values differ in type", `{"a":[1],"b":2,"a":{}}`, "a"},
+		{"depth 1", `{"x":{"a":1,"b":2,"a":3}}`, "x.a"},
+		{"depth 2", `{"x":[{"y":{"a":1,"a":2}}]}`, "x[0].y.a"},
+		{"in an array", `[{},{"a":1,"a":2}]`, "[1].a"},
+		{"escaped", `{"a":1,"\u0061":2}`, "a"},
+		{"escaped first", `{"\u0061":1,"a":2}`, "a"},
+		{"both escaped", `{"\u00e9":1,"\u00E9":2}`, "é"},
+		{"escaped and raw non-ASCII", `{"é":1,"\u00e9":2}`, "é"},
+		{"surrogate pair and raw", `{"😀":1,"\ud83d\ude00":2}`, "😀"},
+		{"escaped solidus", `{"a/b":1,"a\/b":2}`, "a/b"},
+		{"empty key", `{"":1,"":2}`, ""},
+		{"a control character", `{"a\nb":1,"a\u000ab":2}`, `a\nb`},
+		{"17 keys", `{` + manyKeys(16) + `,"k3":1}`, "k3"},
+		{"past 16 keys, the set", `{` + manyKeys(20) + `,"k3":1}`, "k3"},
+		{"past 16 keys, a key added to the set", `{` + manyKeys(20) + `,"k19":1}`, "k19"},
+		{"past 16 keys, escaped", `{` + manyKeys(20) + `,"\u006b5":1}`, "k5"},
+		{"past 16 keys, nested", `{"x":[{` + manyKeys(30) + `,"k29":1}]}`, "x[0].k29"},
+		{"after a nested object with many keys", `{"a":{` + manyKeys(20) + `},"b":1,"a":2}`, "a"},
+		{"skipped, depth 1", `{"skipped":{"a":1,"a":2}}`, "skipped.a"},
+		{"skipped, depth 3", `{"x":{"skipped":[1,{"b":{"c":1,"c":1}}]}}`, "x.skipped[1].b.c"},
+		{"skipped, past 16 keys", `{"skipped":{"z":{` + manyKeys(40) + `,"k0":1}}}`, "skipped.z.k0"},
+		{"skipped, escaped", `{"skipped":{"\u0078":1,"x":2}}`, "skipped.x"},
+		{"the skipped key itself", `{"skipped":1,"skipped":2}`, "skipped"},
+	}
+	for _, tt := range tests {
+		if !json.Valid([]byte(tt.doc)) {
+			t.Errorf("%s: encoding/json refuses %q", tt.name, tt.doc)
+		}
+		for _, rd := range readers {
+			err := readAll(tt.doc, rd.read)
+			checkProblem(t, fmt.Sprintf("%s: %s", tt.name, rd.name), err, tt.path, apierrors.RuleDuplicateKey, "repeats a key of the object")
+		}
+	}
+}
+
+// TestReaderFirstProblemWins checks that of two problems in a document, the
+// one met first is reported, whatever its kind.
+func TestReaderFirstProblemWins(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		doc, path string
+		rule      apierrors.Rule
+		message   string
+	}{
+		{`{"a":1,"a":2,`, "a", apierrors.RuleDuplicateKey, "repeats a key"},
+		{`{"a":1,"b":"\ud800","a":2}`, "b", apierrors.RuleUTF8, "lone surrogate"},
+		{`{"a":1,"a":"\ud800"}`, "a", apierrors.RuleDuplicateKey, "repeats a key"},
+		{"[\"\xff\",", "[0]", apierrors.RuleUTF8, "invalid UTF-8"},
+		{`[1,}"\ud800"]`, "[1]", apierrors.RuleSyntax, "invalid character '}'"},
+		// A high surrogate not followed by a low one is lone, whatever
+		// follows: here a malformed escape.
+		{`{"a":"\ud800\u12G4"}`, "a", apierrors.RuleUTF8, `lone surrogate \ud800 at offset 6`},
+		{`["\ud800`, "[0]", apierrors.RuleUTF8, `lone surrogate \ud800 at offset 2`},
+	}
+	for _, tt := range tests {
+		for _, rd := range readers {
+			err := readAll(tt.doc, rd.read)
+			checkProblem(t, fmt.Sprintf("%s(%q)", rd.name, tt.doc), err, tt.path, tt.rule, tt.message)
+		}
+	}
+}
+
+// detailsLike is the struct encoding/json would decode testCodec's objects
+// into: its case-insensitive matching is what SkipUnknown guards against.
+type detailsLike struct {
+	ID   int          `json:"id"`
+	Kind int          `json:"kind"`
+	ASN  int          `json:"asn"`
+	Sub  *detailsLike `json:"sub"`
+}
+
+var testKnown = []string{"id", "kind", "asn", "sub"}
+
+// testCodec reads an object as a codec does: known keys with Once, "sub"
+// recursively, others with SkipUnknown.
+func testCodec(r *Reader) {
+	if !r.BeginObject() {
+		return
+	}
+	for r.More() {
+		switch string(r.Key()) {
+		case "id":
+			if r.Once(0) {
+				r.Float64()
+			}
+		case "kind":
+			if r.Once(1) {
+				r.Float64()
+			}
+		case "asn":
+			if r.Once(2) {
+				r.Float64()
+			}
+		case "sub":
+			if r.Once(3) {
+				testCodec(r)
+			}
+		default:
+			r.SkipUnknown(testKnown)
+		}
+	}
+}
+
+func TestReaderKnownKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, doc string
+		path      string // "" with message "" for none
+		message   string
+		// foldsToKnown is set when encoding/json reads the key at path as a
+		// known key: the reason a Reader refuses it.
+		foldsToKnown bool
+	}{
+		{"all known", `{"id":1,"kind":2,"asn":3,"sub":{"id":4}}`, "", "", false},
+		{"unknown keys differing in case", `{"extra":1,"EXTRA":2,"Extra":{"a":1,"A":2}}`, "", "", false},
+		{"a known key's prefix", `{"idx":1,"i":2,"ids":3}`, "", "", false},
+		{"known repeated", `{"id":1,"kind":2,"id":3}`, "id", "repeats a key of the object", false},
+		{"known repeated, nested", `{"sub":{"asn":1,"asn":2}}`, "sub.asn", "repeats a key of the object", false},
+		{"unknown repeated", `{"x":1,"id":2,"x":3}`, "x", "repeats a key of the object", false},
+		{"upper case after", `{"id":1,"ID":2}`, "ID", `equals the key "id" but for case`, true},
+		{"mixed case before", `{"Id":1,"id":2}`, "Id", `equals the key "id" but for case`, true},
+		{"case only, alone", `{"ASN":1}`, "ASN", `equals the key "asn" but for case`, true},
+		{"Kelvin sign", `{"\u212aind":1}`, "\u212aind", `equals the key "kind" but for case`, true},
+		{"Kelvin sign, raw", "{\"kind\":1,\"\u212aIND\":2}", "\u212aIND", `equals the key "kind" but for case`, true},
+		{"long s", `{"a\u017fn":1}`, "a\u017fn", `equals the key "asn" but for case`, true},
+		{"nested, case", `{"sub":{"sub":{"KIND":1}}}`, "sub.sub.KIND", `equals the key "kind" but for case`, true},
+		{"a duplicate inside an unknown value", `{"x":{"id":1,"id":2}}`, "x.id", "repeats a key of the object", false},
+	}
+	for _, tt := range tests {
+		err := readAll(tt.doc, testCodec)
+		if tt.message == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		checkProblem(t, tt.name, err, tt.path, apierrors.RuleDuplicateKey, tt.message)
+		if tt.foldsToKnown {
+			// encoding/json would take the key for the known one: decoding
+			// the document with only that key set shows it.
+			var d detailsLike
+			if err := json.Unmarshal([]byte(tt.doc), &d); err != nil {
+				t.Fatalf("%s: encoding/json: %v", tt.name, err)
+			}
+			if d == (detailsLike{}) {
+				t.Errorf("%s: encoding/json ignores the key %q; the test wants one it folds to a known key", tt.name, tt.path)
+			}
 		}
 	}
 }
@@ -130,54 +430,21 @@ func TestReaderSyntaxErrors(t *testing.T) {
 		{`{"a":"open`, "a", `unexpected end of input`},
 		{`{"a":{"b":"x"}`, "", `unexpected end of input`},
 		{`{"a":[{"b":1},{"c":[}]}`, "a[1].c[0]", `invalid character '}' looking for beginning of value`},
-		{`{"a":{"skipped":[1,{"x":]}]}}`, "a.skipped", `invalid character ']' looking for beginning of value`},
+		{`{"a":{"skipped":[1,{"x":]}]}}`, "a.skipped[1].x", `invalid character ']' looking for beginning of value`},
 		{`{1:2}`, "", `invalid character '1' looking for beginning of object key string`},
+		{`{"a":1,"b":2,"c"}`, "c", `invalid character '}' after object key`},
+		// Keys in paths are escaped and shortened.
+		{"{\"a\\nb\":{\"c\":x}}", `a\nb.c`, `invalid character 'x'`},
+		{`{"` + strings.Repeat("k", 100) + `":x}`, strings.Repeat("k", 64) + "…", `invalid character 'x'`},
 	}
 	for _, tt := range tests {
 		if json.Valid([]byte(tt.doc)) {
 			t.Errorf("encoding/json accepts %q; the test expects a syntax error", tt.doc)
 		}
-		var r Reader
-		r.Reset([]byte(tt.doc))
-		// Decode with known structure where the document has it, so that paths
-		// come from BeginObject/More; skip the "skipped" member.
-		walk(&r)
-		r.End()
-		e := testutil.APIError(t, r.Err())
-		if e.Code != apierrors.BadRequest || len(e.Problems) != 1 {
-			t.Errorf("%q: got code %q with %d problems, want bad_request with 1", tt.doc, e.Code, len(e.Problems))
-			continue
+		for _, rd := range readers {
+			err := readAll(tt.doc, rd.read)
+			checkProblem(t, fmt.Sprintf("%s(%q)", rd.name, tt.doc), err, tt.path, apierrors.RuleSyntax, tt.message)
 		}
-		p := e.Problems[0]
-		if p.Path != tt.path || p.Rule != RuleSyntax || !strings.Contains(p.Message, tt.message) {
-			t.Errorf("%q: got problem %+v, want path %q, rule %q, message containing %q", tt.doc, p, tt.path, RuleSyntax, tt.message)
-		}
-		if e.Message != p.String() {
-			t.Errorf("%q: message %q, want the problem %q", tt.doc, e.Message, p.String())
-		}
-	}
-}
-
-// walk reads any value as decodeAny does, except that members named
-// "skipped" are read with Skip.
-func walk(r *Reader) {
-	switch r.Peek() {
-	case Object:
-		r.BeginObject()
-		for r.More() {
-			if string(r.Key()) == "skipped" {
-				r.Skip()
-				continue
-			}
-			walk(r)
-		}
-	case Array:
-		r.BeginArray()
-		for r.More() {
-			walk(r)
-		}
-	default:
-		r.Skip()
 	}
 }
 
@@ -208,12 +475,12 @@ func TestReaderTypeErrors(t *testing.T) {
 		r.More()
 		read[tt.want](&r)
 		e := testutil.APIError(t, r.Err())
-		want := apierrors.Problem{Path: "v", Rule: RuleType, Message: tt.message}
-		if e.Code != apierrors.InvalidValue || len(e.Problems) != 1 || e.Problems[0] != want {
-			t.Errorf("reading %s from %s: got %q %+v, want invalid_value %+v", tt.want, tt.doc, e.Code, e.Problems, want)
+		want := apierrors.Problem{Path: "v", Rule: apierrors.RuleType, Message: tt.message}
+		if ps := e.Problems(); e.Code() != apierrors.InvalidValue || len(ps) != 1 || ps[0] != want {
+			t.Errorf("reading %s from %s: got %q %+v, want invalid_value %+v", tt.want, tt.doc, e.Code(), ps, want)
 		}
 		// Sticky: nothing more is read.
-		if r.More() || r.Peek() != Invalid || r.StringValue() != "" {
+		if r.More() || r.Peek() != Invalid || r.StringValue() != "" || !r.Failed() {
 			t.Errorf("%s: Reader read on after an error", tt.doc)
 		}
 	}
@@ -222,7 +489,7 @@ func TestReaderTypeErrors(t *testing.T) {
 func TestReaderNullReadsAsZero(t *testing.T) {
 	t.Parallel()
 	var r Reader
-	r.Reset([]byte(`[null,null,null,null,null,null]`))
+	r.Reset([]byte(`[null,null,null,null,null,null,null,null,null,null]`))
 	if !r.BeginArray() {
 		t.Fatal("BeginArray refused an array")
 	}
@@ -250,6 +517,22 @@ func TestReaderNullReadsAsZero(t *testing.T) {
 	if got := r.Float64(); got != 0 {
 		t.Errorf("Float64() of null = %v", got)
 	}
+	r.More()
+	if got := r.Uint32(); got != 0 {
+		t.Errorf("Uint32() of null = %v", got)
+	}
+	r.More()
+	if got := r.UnixTime(); !got.IsZero() {
+		t.Errorf("UnixTime() of null = %v", got)
+	}
+	r.More()
+	if got := r.Addr(); got.IsValid() {
+		t.Errorf("Addr() of null = %v", got)
+	}
+	r.More()
+	if lat, long := r.LatLong(); lat != 0 || long != 0 {
+		t.Errorf("LatLong() of null = %v, %v", lat, long)
+	}
 	if r.More() {
 		t.Error("More() after the last element = true")
 	}
@@ -262,9 +545,9 @@ func TestReaderNullReadsAsZero(t *testing.T) {
 func TestReaderFloat64(t *testing.T) {
 	t.Parallel()
 	var r Reader
-	r.Reset([]byte(`[-37.8159, 144.9669, 1e308, 5e-324, 1e309]`))
+	r.Reset([]byte(`[-37.8159, 144.9669, 1e308, 5e-324, -0, 1e-400, 1e309]`))
 	r.BeginArray()
-	want := []float64{-37.8159, 144.9669, 1e308, 5e-324}
+	want := []float64{-37.8159, 144.9669, 1e308, 5e-324, 0, 0}
 	for _, w := range want {
 		r.More()
 		if got := r.Float64(); got != w {
@@ -273,77 +556,58 @@ func TestReaderFloat64(t *testing.T) {
 	}
 	r.More()
 	r.Float64()
-	e := testutil.APIError(t, r.Err())
-	want4 := apierrors.Problem{Path: "[4]", Rule: "range", Message: "number 1e309 is out of the float64 range"}
-	if len(e.Problems) != 1 || e.Problems[0] != want4 || e.Code != apierrors.InvalidValue {
-		t.Errorf("got %q %+v, want invalid_value %+v", e.Code, e.Problems, want4)
-	}
+	checkProblem(t, "1e309", r.Err(), "[6]", apierrors.RuleRange, "number 1e309 is out of the float64 range")
 }
 
-func TestReaderRaw(t *testing.T) {
+func TestReaderFail(t *testing.T) {
 	t.Parallel()
+	tests := []struct {
+		rel  string
+		rule apierrors.Rule
+		path string
+		code apierrors.Code
+	}{
+		{"", apierrors.RuleIP, "summary.first_seen.remote_ip", apierrors.InvalidValue},
+		{"", apierrors.RuleRequired, "summary.first_seen.remote_ip", apierrors.RequiredValue},
+		{"", apierrors.RuleRefType, "summary.first_seen.remote_ip", apierrors.UnexpectedRefType},
+		{"", apierrors.RuleSyntax, "summary.first_seen.remote_ip", apierrors.BadRequest},
+		{"[1]", apierrors.RuleLatLong, "summary.first_seen.remote_ip[1]", apierrors.InvalidValue},
+		{"x.y", apierrors.RuleRequired, "summary.first_seen.remote_ip.x.y", apierrors.RequiredValue},
+	}
+	for _, tt := range tests {
+		var r Reader
+		r.Reset([]byte(`{"summary":{"first_seen":{"remote_ip":"x"}}}`))
+		r.BeginObject()
+		r.More()
+		r.BeginObject()
+		r.More()
+		r.BeginObject()
+		r.More()
+		r.FailAt(tt.rel, tt.rule, "the message")
+		e := testutil.APIError(t, r.Err())
+		want := apierrors.Problem{Path: tt.path, Rule: tt.rule, Message: "the message"}
+		if ps := e.Problems(); e.Code() != tt.code || len(ps) != 1 || ps[0] != want || !e.IsReport() {
+			t.Errorf("FailAt(%q, %q): got %q %+v, want %q %+v", tt.rel, tt.rule, e.Code(), ps, tt.code, want)
+		}
+		if e.Error() != string(tt.code)+": "+want.String() {
+			t.Errorf("FailAt(%q, %q): Error() = %q", tt.rel, tt.rule, e.Error())
+		}
+		// A later failure does not replace the first.
+		r.Fail(apierrors.RuleSyntax, "later")
+		r.Text()
+		if got := testutil.APIError(t, r.Err()); got != e {
+			t.Errorf("a second failure replaced the first: %v", got)
+		}
+	}
+	// Fail is FailAt("").
 	var r Reader
-	r.Reset([]byte(`{"a": {"b": [1, "x"]} , "c": 2}`))
-	r.BeginObject()
+	r.Reset([]byte(`[1,2]`))
+	r.BeginArray()
 	r.More()
-	if got, want := string(r.Raw()), `{"b": [1, "x"]}`; got != want {
-		t.Errorf("Raw() = %q, want %q", got, want)
-	}
+	r.Uint32()
 	r.More()
-	if got := string(r.NumberText()); got != "2" {
-		t.Errorf("NumberText() = %q, want 2", got)
-	}
-	if r.More() {
-		t.Error("More() at the end = true")
-	}
-	r.End()
-	if err := r.Err(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestReaderFailAndNest(t *testing.T) {
-	t.Parallel()
-	cause := stderrors.New("the cause")
-	var inner Reader
-	inner.Reset([]byte(`{"remote_ip":"x"}`))
-	inner.BeginObject()
-	inner.More()
-	inner.Text()
-	inner.Fail(apierrors.InvalidValue, "ip", "not an IP address", cause)
-	innerErr := inner.Err()
-	if got, want := innerErr.Error(), "invalid_value: remote_ip: not an IP address"; got != want {
-		t.Fatalf("inner error %q, want %q", got, want)
-	}
-
-	var r Reader
-	r.Reset([]byte(`{"summary":{"first_seen":{"remote_ip":"x"}}}`))
-	r.BeginObject()
-	r.More()
-	r.BeginObject()
-	r.More()
-	r.Raw()
-	r.Nest(innerErr)
-	e := testutil.APIError(t, r.Err())
-	want := apierrors.Problem{Path: "summary.first_seen.remote_ip", Rule: "ip", Message: "not an IP address"}
-	if len(e.Problems) != 1 || e.Problems[0] != want {
-		t.Errorf("nested problems %+v, want %+v", e.Problems, want)
-	}
-	if got, want := e.Error(), "invalid_value: summary.first_seen.remote_ip: not an IP address"; got != want {
-		t.Errorf("nested error %q, want %q", got, want)
-	}
-	if !stderrors.Is(e, cause) {
-		t.Error("the nested error lost its cause")
-	}
-	// The inner error is left as it was.
-	if got := testutil.APIError(t, innerErr).Problems[0].Path; got != "remote_ip" {
-		t.Errorf("Nest changed the inner error's path to %q", got)
-	}
-	// A later failure does not replace the first.
-	r.Fail(apierrors.BadRequest, "x", "y", nil)
-	if testutil.APIError(t, r.Err()).Code != apierrors.InvalidValue {
-		t.Error("a second failure replaced the first")
-	}
+	r.Fail(apierrors.RuleUint32, "m")
+	checkProblem(t, "Fail", r.Err(), "[1]", apierrors.RuleUint32, "m")
 }
 
 func TestJoinPath(t *testing.T) {
@@ -355,6 +619,7 @@ func TestJoinPath(t *testing.T) {
 		{"a", "b.c", "a.b.c"},
 		{"a", "[1]", "a[1]"},
 		{"a[0]", "b", "a[0].b"},
+		{"", "[1]", "[1]"},
 	}
 	for _, tt := range tests {
 		if got := JoinPath(tt.prefix, tt.rel); got != tt.want {
@@ -366,20 +631,46 @@ func TestJoinPath(t *testing.T) {
 func TestReaderMaxDepth(t *testing.T) {
 	t.Parallel()
 	for _, depth := range []int{MaxDepth, MaxDepth + 1} {
-		doc := strings.Repeat("[", depth) + strings.Repeat("]", depth)
-		var r Reader
-		r.Reset([]byte(doc))
-		r.Skip()
-		r.End()
-		skipOK := r.Err() == nil
+		for _, open := range []string{"[", `{"a":`} {
+			closer := "]"
+			if open != "[" {
+				closer = "}"
+			}
+			doc := strings.Repeat(open, depth) + "1" + strings.Repeat(closer, depth)
+			valid := json.Valid([]byte(doc))
+			for _, rd := range readers {
+				if ok := readAll(doc, rd.read) == nil; ok != valid {
+					t.Errorf("depth %d of %s: %s ok %v, json.Valid %v", depth, open, rd.name, ok, valid)
+				}
+			}
+		}
+	}
+}
 
-		r.Reset([]byte(doc))
-		decodeAny(&r)
+// TestReaderReset checks that Reset forgets everything of the document
+// before, even one left in the middle of objects by an error: no key of it
+// counts as a repeat in the next.
+func TestReaderReset(t *testing.T) {
+	t.Parallel()
+	var r Reader
+	for _, prefix := range []string{
+		`{` + manyKeys(20) + `,`,                    // an object with a set of keys
+		`{"x":{"skipped":{` + manyKeys(5) + `,"a":`, // keys compared one by one
+		`{"k0":[{"k0":1,"k0":2}]}`,                  // failed on a repeated key
+	} {
+		r.Reset([]byte(prefix))
+		walk(&r)
 		r.End()
-		walkOK := r.Err() == nil
-
-		if valid := json.Valid([]byte(doc)); skipOK != valid || walkOK != valid {
-			t.Errorf("depth %d: Skip ok %v, BeginArray ok %v, json.Valid %v", depth, skipOK, walkOK, valid)
+		if r.Err() == nil {
+			t.Fatalf("%q read without error", prefix)
+		}
+		for _, doc := range []string{`{` + manyKeys(20) + `}`, `{"x":{"skipped":{` + manyKeys(5) + `}}}`, `{"k0":[{"k0":1}]}`} {
+			r.Reset([]byte(doc))
+			walk(&r)
+			r.End()
+			if err := r.Err(); err != nil {
+				t.Errorf("after %q, Reset(%q): %v", prefix, doc, err)
+			}
 		}
 	}
 }
@@ -388,13 +679,13 @@ func TestReaderAllocations(t *testing.T) {
 	if race.Enabled {
 		t.Skip("the race detector changes allocation counts")
 	}
-	doc := []byte(`{"a":"plain","b":[1,-2.5e3,true,null],"c":{"d":"é"},"e":"x"}`)
+	doc := []byte(`{"a":"plain","b":[1,-2.5e3,true,null],"c":{"d":"é","e":{"f":[{"g":1,"h":2}]}},"e":"x"}`)
 	var r Reader
 	allocs := testing.AllocsPerRun(100, func() {
 		r.Reset(doc)
 		r.BeginObject()
 		for r.More() {
-			r.Skip()
+			r.SkipUnknown(testKnown)
 		}
 		r.End()
 		if r.Err() != nil {
@@ -404,46 +695,239 @@ func TestReaderAllocations(t *testing.T) {
 	if allocs != 0 {
 		t.Errorf("walking a document without escapes allocates %v times, want 0", allocs)
 	}
+	codecDoc := []byte(`{"id":1,"kind":2,"extra":{"x":[1,2]},"asn":3,"sub":{"id":4,"y":"z"}}`)
+	allocs = testing.AllocsPerRun(100, func() {
+		r.Reset(codecDoc)
+		testCodec(&r)
+		r.End()
+		if r.Err() != nil {
+			t.Fatal(r.Err())
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("a codec's walk allocates %v times, want 0", allocs)
+	}
 }
 
-// FuzzReader checks that the Reader accepts exactly the documents
-// encoding/json accepts, and reads them as encoding/json does.
+// hasLoneSurrogate reports whether a document encoding/json accepts has an
+// escaped surrogate that is not half of a pair, by its own scan of the
+// document's strings.
+func hasLoneSurrogate(data []byte) bool {
+	hex := func(b []byte) rune {
+		var r rune
+		for _, c := range b {
+			switch {
+			case '0' <= c && c <= '9':
+				r = r<<4 | rune(c-'0')
+			case 'a' <= c && c <= 'f':
+				r = r<<4 | rune(c-'a'+10)
+			default:
+				r = r<<4 | rune(c-'A'+10)
+			}
+		}
+		return r
+	}
+	inString := false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case !inString:
+			inString = c == '"'
+		case c == '"':
+			inString = false
+		case c == '\\' && data[i+1] != 'u':
+			i++
+		case c == '\\':
+			r := hex(data[i+2 : i+6])
+			i += 5
+			switch {
+			case 0xdc00 <= r && r <= 0xdfff:
+				return true
+			case 0xd800 <= r && r <= 0xdbff:
+				if i+6 >= len(data) || data[i+1] != '\\' || data[i+2] != 'u' {
+					return true
+				}
+				if r2 := hex(data[i+3 : i+7]); r2 < 0xdc00 || r2 > 0xdfff {
+					return true
+				}
+				i += 6
+			}
+		}
+	}
+	return false
+}
+
+// hasDuplicateKeys reports whether an object of a document encoding/json
+// accepts repeats a key, walking the document's tokens with encoding/json.
+// Keys are compared unescaped, as encoding/json unescapes them.
+func hasDuplicateKeys(data []byte) bool {
+	d := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object, wantKey bool
+		keys            map[string]bool
+	}
+	var stack []*frame
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return false
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.wantKey {
+			if delim, ok := tok.(json.Delim); ok && delim == '}' {
+				stack = stack[:len(stack)-1]
+				continue
+			}
+			key := tok.(string)
+			if top.keys[key] {
+				return true
+			}
+			top.keys[key] = true
+			top.wantKey = false
+			continue
+		}
+		if top != nil && top.object {
+			top.wantKey = true // this token is the member's value
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, wantKey: true, keys: map[string]bool{}})
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+func TestOracles(t *testing.T) {
+	t.Parallel()
+	for doc, want := range map[string]bool{
+		`"\ud83d\ude00"`: false, `"\ud800"`: true, `"\udc00"`: true, `"\ud800x"`: true, `"\ud800\n"`: true,
+		`"\ud800\u0041"`: true, `"\\ud800"`: false, `["\"\ud800"]`: true, `"\u0041"`: false, `"\ud800\ud800\udc00"`: true,
+	} {
+		if got := hasLoneSurrogate([]byte(doc)); got != want {
+			t.Errorf("hasLoneSurrogate(%s) = %v", doc, got)
+		}
+	}
+	for doc, want := range map[string]bool{
+		`{"a":1,"a":2}`: true, `{"a":{"b":1},"b":2}`: false, `[{"a":1},{"a":1}]`: false, `{"a":[{"b":1,"b":2}]}`: true,
+		`{"a":{},"a":[]}`: true, `{"a":1,"\u0061":1}`: true, `{"x":{"a":1},"a":{"x":1}}`: false, `{"a":[1,"a"],"b":"a"}`: false,
+	} {
+		if got := hasDuplicateKeys([]byte(doc)); got != want {
+			t.Errorf("hasDuplicateKeys(%s) = %v", doc, got)
+		}
+	}
+}
+
+// FuzzReader checks that a Reader accepts exactly the documents that
+// encoding/json accepts and that are also valid UTF-8, hold no escaped lone
+// surrogate and repeat no key in an object; that it reads them as
+// encoding/json does; and that it refuses the others with an API error of
+// the right rule, the same whether the document is skipped or decoded.
 func FuzzReader(f *testing.F) {
 	for _, s := range []string{
-		`{}`, `[]`, `null`, `-0.5e+10`, `"\ud83d\ude00\ud800x"`, "\"\xff\"",
+		`{}`, `[]`, `null`, `-0.5e+10`, `"\ud83d\ude00\ud800x"`, "\"\xff\"", `"\udc00"`,
 		`{"a":[1,{"b":null}],"c":"\u2028<&>"}`, `[1,]`, `{"a":1,}`, `01`, `"\'"`,
 		`[[[[]]]]`, `{"a" :1 , "b":[ true,false ]}`, "\t\n 1 \r",
+		`{"a":1,"a":2}`, `{"a":1,"\u0061":2}`, `{"x":{"a":1,"A":2}}`, `[{"a":1},{"a":1}]`,
+		`{` + manyKeys(18) + `,"k2":0}`, `{"k":{` + manyKeys(17) + `}}`, "{\"\xff\":1}", `{"\ud800":1}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var r Reader
 		r.Reset(data)
-		raw := r.Raw()
+		r.Skip()
 		r.End()
-		valid := json.Valid(data)
-		if ok := r.Err() == nil; ok != valid {
-			t.Fatalf("Skip accepts %q: %v, json.Valid: %v (%v)", data, ok, valid, r.Err())
-		}
-		if !valid {
-			testutil.APIError(t, r.Err()) // the error is an API error
-			return
-		}
-		if !bytes.Equal(bytes.TrimSpace(data), raw) {
-			t.Fatalf("Raw() = %q, want the trimmed document %q", raw, data)
-		}
-		want, err := stdDecode(data)
-		if err != nil {
-			t.Fatalf("encoding/json: %v", err)
-		}
+		skipErr := r.Err()
+
 		r.Reset(data)
 		got := decodeAny(&r)
 		r.End()
-		if err := r.Err(); err != nil {
-			t.Fatalf("decoding %q: %v", data, err)
+		decodeErr := r.Err()
+
+		if (skipErr == nil) != (decodeErr == nil) {
+			t.Fatalf("%q: Skip: %v; decoding: %v", data, skipErr, decodeErr)
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if skipErr != nil && skipErr.Error() != decodeErr.Error() {
+			t.Fatalf("%q: Skip and decoding fail differently:\n%v\n%v", data, skipErr, decodeErr)
+		}
+
+		valid := json.Valid(data)
+		badUTF8 := valid && (!utf8.Valid(data) || hasLoneSurrogate(data))
+		dup := valid && hasDuplicateKeys(data)
+		want := valid && !badUTF8 && !dup
+		if ok := decodeErr == nil; ok != want {
+			t.Fatalf("Reader accepts %q: %v, want %v (json.Valid %v, bad UTF-8 %v, repeated key %v): %v",
+				data, ok, want, valid, badUTF8, dup, decodeErr)
+		}
+		if decodeErr != nil {
+			e := testutil.APIError(t, decodeErr)
+			ps := e.Problems()
+			if len(ps) != 1 || e.Message() != ps[0].String() {
+				t.Fatalf("%q: error %v has problems %+v", data, e, ps)
+			}
+			rule := ps[0].Rule
+			var rules []apierrors.Rule
+			switch {
+			case !valid:
+				rules = []apierrors.Rule{apierrors.RuleSyntax, apierrors.RuleUTF8, apierrors.RuleDuplicateKey}
+			case badUTF8 && dup:
+				rules = []apierrors.Rule{apierrors.RuleUTF8, apierrors.RuleDuplicateKey}
+			case badUTF8:
+				rules = []apierrors.Rule{apierrors.RuleUTF8}
+			default:
+				rules = []apierrors.Rule{apierrors.RuleDuplicateKey}
+			}
+			ok := false
+			for _, r := range rules {
+				ok = ok || r == rule
+			}
+			code := apierrors.InvalidValue
+			if rule == apierrors.RuleSyntax {
+				code = apierrors.BadRequest
+			}
+			if !ok || e.Code() != code {
+				t.Fatalf("%q: refused with %q, rule %q; want one of %q", data, e.Code(), rule, rules)
+			}
+			return
+		}
+		stdWant, err := stdDecode(data)
+		if err != nil {
+			t.Fatalf("encoding/json: %v", err)
+		}
+		if diff := cmp.Diff(stdWant, got); diff != "" {
 			t.Fatalf("decoding %q (-encoding/json +Reader):\n%s", data, diff)
 		}
 	})
+}
+
+// TestReaderKeyStable checks that an escaped key, unescaped into the
+// scratch buffer, survives the reading of an escaped value.
+func TestReaderKeyStable(t *testing.T) {
+	t.Parallel()
+	var r Reader
+	r.Reset([]byte(`{"k\u00e9y":"v\u00e4lue\n","k\u00e9y2":"x"}`))
+	r.BeginObject()
+	r.More()
+	key := r.Key()
+	if v := r.StringValue(); v != "välue\n" || string(key) != "kéy" || string(r.Key()) != "kéy" {
+		t.Errorf("key %q, value %q", key, v)
+	}
+	r.More()
+	if string(r.Key()) != "kéy2" || string(key) != "kéy" {
+		t.Errorf("keys %q, %q", key, r.Key())
+	}
+	r.Skip()
+	if r.More() {
+		t.Error("More() at the end = true")
+	}
+	r.End()
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -8,47 +8,27 @@ import (
 	"strings"
 
 	"github.com/go-playground/validator/v10"
+
+	apierrors "github.com/authflow-dev/authflow-go/errors"
 )
 
-// The rules this package defines, by tag, and the problem rule each
-// reports. The tags differ from validator's own, which they would otherwise
-// replace or be hidden by. None uses a regular expression: each is a few
-// byte comparisons or a table lookup.
-const (
-	// TagPFID: an ID of the ids package that is set (not the all-zero ID).
-	// Reports "required".
-	TagPFID = "pfid"
-	// TagCountryCode: an ISO 3166-1 alpha-2 shaped code, ^[A-Z]{2}$.
-	// Reports "country_code".
-	TagCountryCode = "alpha2_code"
-	// TagJA4: a JA4 TLS client fingerprint, a_b_c (see [JA4Problem]).
-	// Reports "ja4".
-	TagJA4 = "ja4"
-	// TagTimezone: an IANA time zone name (see [IsTimezone]). Reports
-	// "timezone".
-	TagTimezone = "iana_timezone"
-	// TagHTTPURL: an absolute http or https URL with a host. Reports
-	// "http_url".
-	TagHTTPURL = "abs_http_url"
-	// TagEmail: an e-mail address (see [IsEmail]), or a nil pointer to one.
-	// Reports "email".
-	TagEmail = "html_email"
-	// TagUnzonedIP: a netip.Addr without an IPv6 zone. Reports
-	// "unzoned_ip".
-	TagUnzonedIP = "unzoned_ip"
-)
+// countryCodeTag is the tag the country_code rule is registered under:
+// validator has an alias "country_code" of its own, which would hide a rule
+// of that name, so the alias is pointed at this tag instead. Struct tags
+// and problems say country_code.
+const countryCodeTag = "iso3166_alpha2_shape"
 
-// builtinRules returns the rules this package defines.
+// builtinRules returns the field rules this package defines. Each is
+// registered under its problem rule's name, replacing validator's rule of
+// that name, if any, in this package's validator; none uses a regular
+// expression: each is a few byte comparisons or a table lookup.
 func builtinRules() []Rule {
 	return []Rule{
-		{Tag: TagPFID, Missing: true, Check: func(fl validator.FieldLevel) bool {
-			return !fl.Field().IsZero()
-		}},
-		{Tag: TagCountryCode, Name: "country_code", Message: "must match ^[A-Z]{2}$", Check: func(fl validator.FieldLevel) bool {
+		{Tag: countryCodeTag, Name: apierrors.RuleCountryCode, Message: "must match ^[A-Z]{2}$", Check: func(fl validator.FieldLevel) bool {
 			return IsCountryCode(fl.Field().String())
 		}},
 		{
-			Tag: TagJA4, Message: "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f",
+			Tag: string(apierrors.RuleJA4), Message: "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f",
 			Check: func(fl validator.FieldLevel) bool {
 				return JA4Problem(fl.Field().String()) == ""
 			},
@@ -57,17 +37,17 @@ func builtinRules() []Rule {
 				return "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f: " + JA4Problem(s)
 			},
 		},
-		{Tag: TagTimezone, Name: "timezone", Message: "must be an IANA time zone name such as Australia/Melbourne", Check: func(fl validator.FieldLevel) bool {
+		{Tag: string(apierrors.RuleTimezone), Message: "must be an IANA time zone name such as Australia/Melbourne", Check: func(fl validator.FieldLevel) bool {
 			return IsTimezone(fl.Field().String())
 		}},
-		{Tag: TagHTTPURL, Name: "http_url", Message: "must be an absolute http or https URL", Check: func(fl validator.FieldLevel) bool {
+		{Tag: string(apierrors.RuleHTTPURL), Message: "must be an absolute http or https URL with a host and no user info", Check: func(fl validator.FieldLevel) bool {
 			return IsHTTPURL(fl.Field().String())
 		}},
-		{Tag: TagEmail, Name: "email", Message: "must be an e-mail address", NilPasses: true, Check: func(fl validator.FieldLevel) bool {
+		{Tag: string(apierrors.RuleEmail), Message: "must be an e-mail address", NilPasses: true, Check: func(fl validator.FieldLevel) bool {
 			f := fl.Field()
 			return f.Kind() == reflect.Pointer || IsEmail(f.String())
 		}},
-		{Tag: TagUnzonedIP, Message: "must be an IP address without a zone", Check: func(fl validator.FieldLevel) bool {
+		{Tag: string(apierrors.RuleUnzonedIP), Message: "must be an IP address without a zone", Check: func(fl validator.FieldLevel) bool {
 			a, ok := Value[netip.Addr](fl)
 			return ok && a.Zone() == ""
 		}},
@@ -178,15 +158,17 @@ func IsTimezone(name string) bool {
 //go:generate go run gen_zones.go
 
 // IsHTTPURL reports whether s is an absolute URL with scheme http or https
-// (in any case) and a host.
+// (in any case), a host and no user info ("https://bank.example@evil.example/"
+// is the shape of a phishing link).
 func IsHTTPURL(s string) bool {
 	if len(s) < len("http://x") {
 		return false
 	}
 	u, err := url.Parse(s)
-	if err != nil || u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
+	if err != nil || u.Opaque != "" || u.User != nil || u.Host == "" || u.Hostname() == "" {
 		return false
 	}
+	// url.Parse lowercases the scheme.
 	return u.Scheme == "http" || u.Scheme == "https"
 }
 
@@ -201,7 +183,7 @@ func IsEmail(s string) bool {
 		return false
 	}
 	for i := 0; i < len(local); i++ {
-		if !emailLocal[local[i]] {
+		if !isEmailLocal(local[i]) {
 			return false
 		}
 	}
@@ -218,14 +200,8 @@ func IsEmail(s string) bool {
 	return true
 }
 
-// emailLocal reports the bytes allowed in the local part of an e-mail
+// isEmailLocal reports whether c may be in the local part of an e-mail
 // address.
-var emailLocal = func() (t [256]bool) {
-	for c := 0; c < 256; c++ {
-		t[c] = isAlnum(byte(c))
-	}
-	for _, c := range ".!#$%&'*+/=?^_`{|}~-" {
-		t[c] = true
-	}
-	return t
-}()
+func isEmailLocal(c byte) bool {
+	return isAlnum(c) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0
+}

@@ -36,13 +36,9 @@ type Rule struct {
 	// by ("country_code" is an alias there).
 	Tag string
 	// Name is the problem rule a failure reports; the tag when empty.
-	Name string
+	Name apierrors.Rule
 	// Check reports whether the field's value passes.
 	Check validator.Func
-	// Missing marks a rule that only fails for an unset value: its failure is
-	// reported as the problem rule "required" ([apierrors.RuleRequired]),
-	// whatever Name says.
-	Missing bool
 	// Message says what a failing value must be, such as
 	// "must match ^[A-Z]{2}$".
 	Message string
@@ -97,8 +93,8 @@ func RegisterStruct(fn validator.StructLevelFunc, types ...any) {
 // Report reports a problem from a struct-level rule: the value at path,
 // relative to the struct being checked (such as "lat_long[0]"), broke rule,
 // and message says how. A rule of [apierrors.RuleRequired] is a missing value.
-func Report(sl validator.StructLevel, path, rule, message string) {
-	sl.ReportError(nil, path, path, rule, message)
+func Report(sl validator.StructLevel, path string, rule apierrors.Rule, message string) {
+	sl.ReportError(nil, path, path, string(rule), message)
 }
 
 // instance is the shared validator, built on first use.
@@ -109,6 +105,7 @@ var instance = sync.OnceValue(func() *validator.Validate {
 
 	v := validator.New(validator.WithRequiredStructEnabled())
 	v.RegisterTagNameFunc(jsonName)
+	v.RegisterAlias(string(apierrors.RuleCountryCode), countryCodeTag)
 	for _, r := range append(builtinRules(), registry.rules...) {
 		if err := v.RegisterValidation(r.Tag, r.Check, r.NilPasses); err != nil {
 			panic("validation: registering " + r.Tag + ": " + err.Error())
@@ -145,29 +142,46 @@ func Check(v any) error {
 	if !errors.As(err, &fieldErrs) {
 		return apierrors.Wrap(apierrors.Unexpected, "internal error: value cannot be validated", err)
 	}
+	root := rootName(v)
 	problems := make([]apierrors.Problem, 0, len(fieldErrs))
 	for _, fe := range fieldErrs {
-		problems = append(problems, problem(fe))
+		problems = append(problems, problem(fe, root))
 	}
 	slices.SortStableFunc(problems, func(a, b apierrors.Problem) int { return cmp.Compare(a.Path, b.Path) })
 	return apierrors.Invalid(problems...)
 }
 
-// problem turns a field error into a problem.
-func problem(fe validator.FieldError) apierrors.Problem {
-	// The namespace starts with the root struct's name: drop it.
-	_, path, _ := strings.Cut(fe.Namespace(), ".")
+// rootName returns the name validator gives the struct v is or points to
+// at the start of its field errors' namespaces: the type's name, which may
+// itself hold dots (that of an instance of a generic type does), and "" for
+// a struct type without a name.
+func rootName(v any) string {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return ""
+	}
+	return t.Name()
+}
+
+// problem turns a field error into a problem. root is the name of the root
+// struct's type, which starts the field error's namespace.
+func problem(fe validator.FieldError, root string) apierrors.Problem {
+	// The namespace starts with the root struct's name, if it has one: drop it.
+	path := fe.Namespace()
+	if root != "" {
+		path = strings.TrimPrefix(path, root+".")
+	}
 	tag := fe.Tag()
-	if tag == "required" {
+	if tag == string(apierrors.RuleRequired) {
 		return apierrors.Problem{Path: path, Rule: apierrors.RuleRequired, Message: "is required"}
 	}
-	r, ok := rules[tag]
+	r, ok := rules[fe.ActualTag()]
 	if !ok {
 		// A struct-level rule: the message travels as the parameter.
-		return apierrors.Problem{Path: path, Rule: tag, Message: fe.Param()}
-	}
-	if r.Missing {
-		return apierrors.Problem{Path: path, Rule: apierrors.RuleRequired, Message: "is required"}
+		return apierrors.Problem{Path: path, Rule: apierrors.Rule(tag), Message: fe.Param()}
 	}
 	msg := r.Message
 	if r.Explain != nil {
@@ -175,7 +189,7 @@ func problem(fe validator.FieldError) apierrors.Problem {
 	}
 	name := r.Name
 	if name == "" {
-		name = tag
+		name = apierrors.Rule(tag)
 	}
 	return apierrors.Problem{Path: path, Rule: name, Message: msg}
 }

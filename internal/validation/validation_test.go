@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,28 +22,31 @@ import (
 )
 
 type inner struct {
-	Country string     `json:"country_code" validate:"required,alpha2_code"`
+	Country string     `json:"country_code" validate:"required,country_code"`
 	IP      netip.Addr `json:"remote_ip" validate:"required,unzoned_ip"`
 	Pair    [2]int     `json:"pair"`
 }
 
 type outer struct {
-	ID      ids.AuthflowID `json:"id" validate:"pfid"`
+	ID      ids.AuthflowID `json:"id" validate:"required"`
 	Name    string         `json:"plan_name,omitempty" validate:"required"`
-	URL     string         `json:"return_url" validate:"omitempty,abs_http_url"`
-	Email   *string        `json:"required_email" validate:"html_email"`
-	Zone    string         `json:"timezone" validate:"required,iana_timezone"`
+	URL     string         `json:"return_url" validate:"omitempty,http_url"`
+	Email   *string        `json:"required_email" validate:"email"`
+	Zone    string         `json:"timezone" validate:"required,timezone"`
 	JA4     string         `json:"ja4_fingerprint" validate:"required,ja4"`
 	First   *inner         `json:"first_seen"`
 	NoJSON  string         `validate:"required"`
 	Ignored string         `json:"-" validate:"required"`
 }
 
+// ruleOrder is the rule of pairRule, a rule of the test's own.
+const ruleOrder apierrors.Rule = "order"
+
 // pairRule is a struct-level rule: Pair[0] <= Pair[1].
 func pairRule(sl validator.StructLevel) {
-	in := sl.Current().Addr().Interface().(*inner)
+	in := StructValue[inner](sl)
 	if in.Pair[0] > in.Pair[1] {
-		Report(sl, "pair[1]", "order", "must not be below pair[0]")
+		Report(sl, "pair[1]", ruleOrder, "must not be below pair[0]")
 	}
 }
 
@@ -50,18 +54,10 @@ func init() {
 	RegisterStruct(pairRule, inner{})
 }
 
-func mustParseAuthflowID(s string) ids.AuthflowID {
-	id, err := ids.ParseAuthflowID(s)
-	if err != nil {
-		panic(err)
-	}
-	return id
-}
-
 func validOuter() *outer {
 	email := "user@example.com"
 	return &outer{
-		ID:      mustParseAuthflowID("013xrzp12g3nqk8nqprv12gz6v99a2v4"),
+		ID:      ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nqprv12gz6v99a2v4"),
 		Name:    "basic",
 		URL:     "https://example.com/done",
 		Email:   &email,
@@ -96,12 +92,12 @@ func TestCheckProblems(t *testing.T) {
 		want   []apierrors.Problem
 	}{
 		{"zero ID", func(o *outer) { o.ID = ids.AuthflowID{} }, apierrors.RequiredValue,
-			[]apierrors.Problem{{Path: "id", Rule: "required", Message: "is required"}}},
+			[]apierrors.Problem{{Path: "id", Rule: apierrors.RuleRequired, Message: "is required"}}},
 		{"missing values", func(o *outer) { o.Name = ""; o.Zone = ""; o.First.IP = netip.Addr{} }, apierrors.RequiredValue,
 			[]apierrors.Problem{
-				{Path: "first_seen.remote_ip", Rule: "required", Message: "is required"},
-				{Path: "plan_name", Rule: "required", Message: "is required"},
-				{Path: "timezone", Rule: "required", Message: "is required"},
+				{Path: "first_seen.remote_ip", Rule: apierrors.RuleRequired, Message: "is required"},
+				{Path: "plan_name", Rule: apierrors.RuleRequired, Message: "is required"},
+				{Path: "timezone", Rule: apierrors.RuleRequired, Message: "is required"},
 			}},
 		{"invalid values", func(o *outer) {
 			o.URL = "ftp://example.com"
@@ -109,26 +105,28 @@ func TestCheckProblems(t *testing.T) {
 			o.First.IP = netip.MustParseAddr("fe80::1%eth0")
 		}, apierrors.InvalidValue,
 			[]apierrors.Problem{
-				{Path: "first_seen.country_code", Rule: "country_code", Message: "must match ^[A-Z]{2}$"},
-				{Path: "first_seen.remote_ip", Rule: "unzoned_ip", Message: "must be an IP address without a zone"},
-				{Path: "return_url", Rule: "http_url", Message: "must be an absolute http or https URL"},
+				{Path: "first_seen.country_code", Rule: apierrors.RuleCountryCode, Message: "must match ^[A-Z]{2}$"},
+				{Path: "first_seen.remote_ip", Rule: apierrors.RuleUnzonedIP, Message: "must be an IP address without a zone"},
+				{Path: "return_url", Rule: apierrors.RuleHTTPURL, Message: "must be an absolute http or https URL with a host and no user info"},
 			}},
+		{"user info in the URL", func(o *outer) { o.URL = "https://bank.example@evil.example/login" }, apierrors.InvalidValue,
+			[]apierrors.Problem{{Path: "return_url", Rule: apierrors.RuleHTTPURL, Message: "must be an absolute http or https URL with a host and no user info"}}},
 		{"missing and invalid", func(o *outer) { o.Name = ""; o.Zone = "Local" }, apierrors.InvalidValue,
 			[]apierrors.Problem{
-				{Path: "plan_name", Rule: "required", Message: "is required"},
-				{Path: "timezone", Rule: "timezone", Message: "must be an IANA time zone name such as Australia/Melbourne"},
+				{Path: "plan_name", Rule: apierrors.RuleRequired, Message: "is required"},
+				{Path: "timezone", Rule: apierrors.RuleTimezone, Message: "must be an IANA time zone name such as Australia/Melbourne"},
 			}},
 		{"explained", func(o *outer) { o.JA4 = "x13d0314h3_55b375c5d22e_61e396c58b1f" }, apierrors.InvalidValue,
-			[]apierrors.Problem{{Path: "ja4_fingerprint", Rule: "ja4",
+			[]apierrors.Problem{{Path: "ja4_fingerprint", Rule: apierrors.RuleJA4,
 				Message: "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f: protocol is not t, q or d"}}},
 		{"struct level", func(o *outer) { o.First.Pair = [2]int{3, 2} }, apierrors.InvalidValue,
-			[]apierrors.Problem{{Path: "first_seen.pair[1]", Rule: "order", Message: "must not be below pair[0]"}}},
+			[]apierrors.Problem{{Path: "first_seen.pair[1]", Rule: ruleOrder, Message: "must not be below pair[0]"}}},
 		{"nullable", func(o *outer) { s := ""; o.Email = &s }, apierrors.InvalidValue,
-			[]apierrors.Problem{{Path: "required_email", Rule: "email", Message: "must be an e-mail address"}}},
+			[]apierrors.Problem{{Path: "required_email", Rule: apierrors.RuleEmail, Message: "must be an e-mail address"}}},
 		{"Go names without json names", func(o *outer) { o.NoJSON = ""; o.Ignored = "" }, apierrors.RequiredValue,
 			[]apierrors.Problem{
-				{Path: "Ignored", Rule: "required", Message: "is required"},
-				{Path: "NoJSON", Rule: "required", Message: "is required"},
+				{Path: "Ignored", Rule: apierrors.RuleRequired, Message: "is required"},
+				{Path: "NoJSON", Rule: apierrors.RuleRequired, Message: "is required"},
 			}},
 	}
 	for _, tt := range tests {
@@ -141,14 +139,14 @@ func TestCheckProblems(t *testing.T) {
 			if !stderrors.As(err, &e) {
 				t.Fatalf("Check() = %v, want an *apierrors.Error", err)
 			}
-			if e.Code != tt.code {
-				t.Errorf("code %q, want %q", e.Code, tt.code)
+			if e.Code() != tt.code || !e.IsReport() {
+				t.Errorf("code %q (report %v), want %q", e.Code(), e.IsReport(), tt.code)
 			}
-			if diff := cmp.Diff(tt.want, e.Problems); diff != "" {
+			if diff := cmp.Diff(tt.want, e.Problems()); diff != "" {
 				t.Errorf("problems (-want +got):\n%s", diff)
 			}
-			if want := apierrors.Invalid(tt.want...).Message; e.Message != want {
-				t.Errorf("message %q, want %q", e.Message, want)
+			if want := apierrors.Invalid(tt.want...).Message(); e.Message() != want {
+				t.Errorf("message %q, want %q", e.Message(), want)
 			}
 		})
 	}
@@ -158,7 +156,7 @@ func TestCheckNotAStruct(t *testing.T) {
 	t.Parallel()
 	err := Check(42)
 	var e *apierrors.Error
-	if !stderrors.As(err, &e) || e.Code != apierrors.Unexpected {
+	if !stderrors.As(err, &e) || e.Code() != apierrors.Unexpected || e.IsReport() {
 		t.Fatalf("Check(42) = %v, want an unexpected error", err)
 	}
 	var invalid *validator.InvalidValidationError
@@ -315,6 +313,12 @@ func TestIsHTTPURL(t *testing.T) {
 		"ftp://example.com": false, "javascript:alert(1)": false, "https:example.com": false,
 		"https://": false, "https:///path": false, "https://exa mple.com": false, "http://:80": false,
 		"mailto:user@example.com": false,
+		// Scheme in any case.
+		"HTTPS://example.com": true, "Http://example.com": true,
+		// No user info: it is the shape of a phishing link.
+		"https://user@example.com": false, "https://user:pass@example.com/": false,
+		"https://bank.example@evil.example/": false, "https://@example.com": false, "http://:@example.com": false,
+		"https://example.com/a@b": true, "https://example.com/?u=a@b": true,
 	} {
 		if got := IsHTTPURL(s); got != want {
 			t.Errorf("IsHTTPURL(%q) = %v", s, got)
@@ -335,6 +339,97 @@ func TestIsEmail(t *testing.T) {
 	} {
 		if got := IsEmail(s); got != want {
 			t.Errorf("IsEmail(%q) = %v", s, got)
+		}
+	}
+}
+
+// failing holds, for each rule by the name struct tags give it, a value that
+// breaks it. Where validator has a rule of the same name, which this
+// package's replaces, the comment says what validator's would do.
+var failing = map[apierrors.Rule]any{
+	apierrors.RuleCountryCode: "AUS", // validator's alias takes alpha-3 codes
+	apierrors.RuleJA4:         "q13d0314h3_55b375c5d22e",
+	apierrors.RuleTimezone:    "Mars/Olympus_Mons",
+	apierrors.RuleHTTPURL:     "https://user:pass@example.com/", // validator's http_url takes user info
+	apierrors.RuleEmail:       "user@-example.com",
+	apierrors.RuleUnzonedIP:   netip.MustParseAddr("fe80::1%eth0"),
+	apierrors.RuleRequired:    "", // validator's own
+}
+
+// TestTagsAreRuleNames checks that a struct tag names a rule as the
+// problems it reports do, for every rule of this package: a field tagged
+// `validate:"<rule>"` that breaks it gives a problem of that rule.
+func TestTagsAreRuleNames(t *testing.T) {
+	t.Parallel()
+	names := map[apierrors.Rule]bool{apierrors.RuleRequired: true}
+	for _, r := range builtinRules() {
+		name := r.Name
+		if name == "" {
+			name = apierrors.Rule(r.Tag)
+		}
+		names[name] = true
+		// The tag is the name, but for country_code, which reaches its
+		// rule through an alias (validator has one of that name).
+		if r.Tag != string(name) && !(name == apierrors.RuleCountryCode && r.Tag == countryCodeTag) {
+			t.Errorf("rule %q is registered under the tag %q", name, r.Tag)
+		}
+	}
+	if want := len(failing); len(names) != want {
+		t.Errorf("%d rules, and failing values for %d: add one for each new rule", len(names), want)
+	}
+	for name := range names {
+		value, ok := failing[name]
+		if !ok {
+			t.Errorf("no failing value for the rule %q", name)
+			continue
+		}
+		typ := reflect.StructOf([]reflect.StructField{{
+			Name: "V",
+			Type: reflect.TypeOf(value),
+			Tag:  reflect.StructTag(`json:"v" validate:"` + string(name) + `"`),
+		}})
+		v := reflect.New(typ)
+		v.Elem().Field(0).Set(reflect.ValueOf(value))
+		err := Check(v.Interface())
+		var e *apierrors.Error
+		if !stderrors.As(err, &e) {
+			t.Errorf("tag %q: Check(%#v) = %v, want a problem", name, value, err)
+			continue
+		}
+		if ps := e.Problems(); len(ps) != 1 || ps[0].Path != "v" || ps[0].Rule != name || ps[0].Message == "" {
+			t.Errorf("tag %q: problems %+v, want one of rule %q at v", name, ps, name)
+		}
+	}
+}
+
+// generic is a generic struct: the name of an instance, such as
+// generic[github.com/authflow-dev/authflow-go/ids.Authflow], holds dots.
+type generic[K any] struct {
+	Key   K      `json:"key"`
+	Inner *inner `json:"inner"`
+}
+
+// TestCheckPathsOfAnyRoot checks that paths are relative to the root
+// struct whatever its type's name: none, or one with dots in it.
+func TestCheckPathsOfAnyRoot(t *testing.T) {
+	t.Parallel()
+	bad := &inner{Country: "au", IP: netip.MustParseAddr("127.0.0.1"), Pair: [2]int{1, 2}}
+	want := []apierrors.Problem{{Path: "inner.country_code", Rule: apierrors.RuleCountryCode, Message: "must match ^[A-Z]{2}$"}}
+	for name, v := range map[string]any{
+		"unnamed": &struct {
+			Inner *inner `json:"inner"`
+		}{bad},
+		"generic":          &generic[ids.Authflow]{Inner: bad},
+		"generic by value": generic[int]{Inner: bad},
+	} {
+		err := Check(v)
+		var e *apierrors.Error
+		if !stderrors.As(err, &e) {
+			t.Errorf("%s: Check() = %v", name, err)
+			continue
+		}
+		if diff := cmp.Diff(want, e.Problems()); diff != "" {
+			t.Errorf("%s: problems (-want +got):\n%s", name, diff)
 		}
 	}
 }
