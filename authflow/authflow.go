@@ -1,29 +1,35 @@
 // Package authflow models the Authflow API's "Fetch authflow" endpoint,
 // GET /api/v1/authflow/{authflow_id}: the [Authflow] it returns and the
-// success envelope that carries it, [FetchResponse].
+// success envelope that carries it, [FetchResponse]; a [Client] that calls
+// it, and a handler ([NewHandler]) that serves it over any [Store].
 //
-// The types read and write the API's JSON exactly, by hand rather than by
-// reflection, and [Authflow.Validate] checks every rule of the API with one
-// shared, cached validator. Decoding and validation are kept apart: decoding
-// fails only where a Go value cannot hold what the JSON says (a value of the
-// wrong JSON type, an ID that is not canonical, an interaction detail that
-// cannot be read, a "type" other than "authflow"); every other rule is
-// checked by Validate. Decoding ignores unknown keys and keeps a status it
-// does not know, so a client keeps working when the API grows.
+// # Two ways to read and write the JSON
 //
-// Errors from both are [*errors.Error]s listing [errors.Problem]s by JSON
-// path: "first_seen.remote_ip" when decoding an Authflow,
-// "summary.first_seen.remote_ip" when decoding a FetchResponse. Besides the
-// rules of package interaction, decoding reports the problem rules "pfid"
-// (an ID that is not canonical) and "ref_type" (a "type" other than
-// "authflow", code unexpected_ref_type); the validation rules are listed on
-// [Authflow.Validate].
+// [Authflow] and [FetchResponse] are plain structs whose JSON form comes
+// from their json struct tags, so encoding/json (v1, and v2 with
+// GOEXPERIMENT=jsonv2) reads and writes them as it reads and writes your
+// own types, and a struct of yours that embeds them keeps all its fields.
+// json.Marshal writes the API's canonical bytes. json.Unmarshal decodes with
+// encoding/json's rules (the last of repeated keys wins, keys match
+// regardless of case, invalid UTF-8 is replaced), except that the leaf
+// types still refuse what they cannot hold: a malformed ID, a "type" other
+// than "authflow", a "lat_long" that is not two numbers.
 //
-// For speed, call the codec methods directly: [FetchResponse.UnmarshalJSON]
-// on a body, [FetchResponse.AppendJSON] into a reused buffer. json.Unmarshal
-// and json.Marshal work too, but encoding/json scans the bytes again around
-// a hand-written codec (twice before UnmarshalJSON, once after MarshalJSON),
-// which costs more than the codec itself.
+// The fast, strict codec is separate and explicit: [AppendFetchResponse]
+// writes the same bytes as json.Marshal without reflection or allocation,
+// and [DecodeFetchResponse] reads a body several times faster than
+// encoding/json and strictly: it refuses a key repeated at any depth (or one
+// that equals a known key but for case), invalid UTF-8 and escaped lone
+// surrogates, a null or missing "summary", a missing "type" or "status", and
+// reports each problem by JSON path ("summary.first_seen.remote_ip"). The
+// handler and the client use it. [AppendAuthflow] and [DecodeAuthflow] do
+// the same for a summary alone.
+//
+// Decoding and validation are kept apart: decoding fails only where a Go
+// value cannot hold what the JSON says, keeps unknown keys out and keeps a
+// status it does not know, so a client keeps working when the API grows;
+// [Authflow.Validate] checks every rule of the API. Errors from both are
+// [*errors.Error]s listing [errors.Problem]s by JSON path and rule.
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 // [errors.Problem]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Problem
@@ -41,73 +47,95 @@ import (
 )
 
 // Type is the value of an Authflow's "type" key: the kind of resource the
-// object is. It is not a field of [Authflow]; encoding always writes it and
-// decoding refuses any other value.
+// object is.
 const Type = "authflow"
 
 // An Authflow is the API's summary of an auth flow: the "summary" object of a
 // fetch response.
 //
 // Its JSON form has every key, always, in alphabetical order as the API
-// reference lists them: account_id, device_id, domain_id, factor_names,
-// first_seen, id, last_seen, plan_name, pool_id, required_email, return_url,
-// session_id, status, title, and "type":"authflow". An unset nullable field
-// is written as null, and factor_names as [] when empty.
+// reference lists them and as the fields are declared: account_id,
+// device_id, domain_id, factor_names, first_seen, id, last_seen, plan_name,
+// pool_id, required_email, return_url, session_id, status, title, and
+// "type":"authflow". An unset nullable field is written as null, and
+// factor_names as [] when empty.
 //
 // The zero Authflow is unset: it fails validation. Fields are plain values
-// except where the API allows null.
+// except where the API allows null. The validate tags name the rules
+// [Authflow.Validate] checks.
 type Authflow struct {
-	// ID names the authflow. Required.
-	ID ids.AuthflowID `json:"id" validate:"pfid"`
 	// AccountID names the account the authflow belongs to. Required.
-	AccountID ids.AccountID `json:"account_id" validate:"pfid"`
+	AccountID ids.AccountID `json:"account_id" validate:"required"`
 	// DeviceID names the device the authflow runs on. Required.
-	DeviceID ids.DeviceID `json:"device_id" validate:"pfid"`
+	DeviceID ids.DeviceID `json:"device_id" validate:"required"`
 	// DomainID names the domain the authflow belongs to. Required.
-	DomainID ids.DomainID `json:"domain_id" validate:"pfid"`
-	// PoolID names the pool the authflow belongs to. Required.
-	PoolID ids.PoolID `json:"pool_id" validate:"pfid"`
-	// SessionID names the session the authflow belongs to. Required.
-	SessionID ids.SessionID `json:"session_id" validate:"pfid"`
-	// Status is where the authflow stands. Required; validation refuses a
-	// status outside the [Status] constants, which decoding keeps.
-	Status Status `json:"status" validate:"required,authflow_status"`
-	// PlanName names the plan, such as "basic". Required.
-	PlanName string `json:"plan_name" validate:"required"`
-	// Title is the authflow's title, such as "My Authflow". Free text; may
-	// be empty.
-	Title string `json:"title"`
+	DomainID ids.DomainID `json:"domain_id" validate:"required"`
 	// FactorNames names the authentication factors of the flow: each
-	// non-empty, none twice. Absent, null and [] all decode as nil; nil and
-	// empty both encode as [].
-	FactorNames []string `json:"factor_names"`
-	// RequiredEmail is the e-mail address the flow requires, or nil (JSON
-	// null) when it requires none. When set it must be an e-mail address.
-	RequiredEmail *string `json:"required_email" validate:"html_email"`
-	// ReturnURL is where the flow sends the user back to. It may be empty;
-	// otherwise it must be an absolute http or https URL (a return URL is an
-	// open-redirect risk).
-	ReturnURL string `json:"return_url" validate:"omitempty,abs_http_url"`
+	// non-empty, none twice.
+	FactorNames FactorNames `json:"factor_names"`
 	// FirstSeen is the device as first seen, or nil (JSON null).
 	FirstSeen *interaction.Details `json:"first_seen"`
+	// ID names the authflow. Required.
+	ID ids.AuthflowID `json:"id" validate:"required"`
 	// LastSeen is the device as last seen, or nil (JSON null). When both are
 	// set, LastSeen.At must not be before FirstSeen.At.
 	LastSeen *interaction.Details `json:"last_seen"`
+	// PlanName names the plan, such as "basic". Required.
+	PlanName string `json:"plan_name" validate:"required"`
+	// PoolID names the pool the authflow belongs to. Required.
+	PoolID ids.PoolID `json:"pool_id" validate:"required"`
+	// RequiredEmail is the e-mail address the flow requires, or nil (JSON
+	// null) when it requires none. When set it must be an e-mail address.
+	RequiredEmail *string `json:"required_email" validate:"email"`
+	// ReturnURL is where the flow sends the user back to. It may be empty;
+	// otherwise it must be an absolute http or https URL with a host and no
+	// user info (a return URL is an open-redirect risk).
+	ReturnURL string `json:"return_url" validate:"omitempty,http_url"`
+	// SessionID names the session the authflow belongs to. Required.
+	SessionID ids.SessionID `json:"session_id" validate:"required"`
+	// Status is where the authflow stands. Required; validation refuses a
+	// status outside the [Status] constants, which decoding keeps.
+	Status Status `json:"status" validate:"required,status"`
+	// Title is the authflow's title, such as "My Authflow". Free text; may
+	// be empty.
+	Title string `json:"title"`
+	// Type is the constant "type":"authflow".
+	Type ObjectType `json:"type"`
 }
+
+// FactorNames is the list of an authflow's factor names. Its JSON form is
+// always an array: nil and empty both encode as [], not null; [] and null
+// both decode as nil.
+type FactorNames []string
+
+// ObjectType is the type of [Authflow.Type]: it holds nothing, and its JSON
+// form is always the string "authflow" ([Type]). Decoding refuses any other
+// string with code unexpected_ref_type (rule ref_type): the object is not
+// an authflow.
+type ObjectType struct{}
+
+// SuccessStatus is the type of [FetchResponse.Status]: it holds nothing, and
+// its JSON form is always the string "success". Decoding refuses any other
+// string with code invalid_value (rule envelope): the document is not a
+// success envelope.
+type SuccessStatus struct{}
 
 // Validate checks a against every rule of the API and returns nil or an
 // [*errors.Error] listing each problem by JSON path, such as
 // "first_seen.country_code": code required_value when every problem is a
-// missing value, invalid_value otherwise. The rules, by problem rule:
+// missing value, invalid_value otherwise. The rules, by the name each has in
+// the validate tags, in [errors.Problem].Rule and as an errors.Rule
+// constant:
 //
-//   - "required": an ID is the zero ID; status or plan_name is empty; an
+//   - required: an ID is the zero ID; status or plan_name is empty; an
 //     entry of factor_names is empty; and, in first_seen and last_seen, the
 //     missing values listed on [interaction.Details.Validate].
-//   - "status": status is not one of the [Status] constants.
-//   - "unique": an entry of factor_names repeats an earlier one.
-//   - "email": required_email is set but not an e-mail address.
-//   - "http_url": return_url is set but not an absolute http or https URL.
-//   - "not_before_first_seen": last_seen.at is before first_seen.at.
+//   - status: status is not one of the [Status] constants.
+//   - unique: an entry of factor_names repeats an earlier one.
+//   - email: required_email is set but not an e-mail address.
+//   - http_url: return_url is set but not an absolute http or https URL
+//     with a host and no user info.
+//   - not_before_first_seen: last_seen.at is before first_seen.at.
 //   - in first_seen and last_seen, the rules of
 //     [interaction.Details.Validate].
 //
@@ -127,7 +155,7 @@ func (a *Authflow) Clone() *Authflow {
 	}
 	c := *a
 	if a.FactorNames != nil {
-		c.FactorNames = append(make([]string, 0, len(a.FactorNames)), a.FactorNames...)
+		c.FactorNames = append(make(FactorNames, 0, len(a.FactorNames)), a.FactorNames...)
 	}
 	if a.RequiredEmail != nil {
 		email := *a.RequiredEmail
@@ -144,17 +172,9 @@ func (a *Authflow) Clone() *Authflow {
 	return &c
 }
 
-// Problem rules of Authflow's own validation.
-const (
-	ruleStatus             = "status"
-	ruleUnique             = "unique"
-	ruleNotBeforeFirstSeen = "not_before_first_seen"
-)
-
 func init() {
 	validation.RegisterRule(validation.Rule{
-		Tag:     "authflow_status",
-		Name:    ruleStatus,
+		Tag:     string(apierrors.RuleStatus),
 		Message: "must be one of new, pending, finished, complete, cancelled",
 		Check: func(fl validator.FieldLevel) bool {
 			return Status(fl.Field().String()).IsKnown()
@@ -167,13 +187,13 @@ func init() {
 func checkAuthflow(sl validator.StructLevel) {
 	a := validation.StructValue[Authflow](sl)
 	checkFactorNames(sl, a.FactorNames)
-	if f, l := a.FirstSeen, a.LastSeen; f != nil && l != nil && !f.At.IsZero() && !l.At.IsZero() && l.At.Before(f.At) {
-		validation.Report(sl, "last_seen.at", ruleNotBeforeFirstSeen, "must not be before first_seen.at")
+	if f, l := a.FirstSeen, a.LastSeen; f != nil && l != nil && !f.At.IsZero() && !l.At.IsZero() && l.At.Before(f.At.Time) {
+		validation.Report(sl, "last_seen.at", apierrors.RuleNotBeforeFirstSeen, "must not be before first_seen.at")
 	}
 }
 
 // checkFactorNames reports empty and repeated factor names.
-func checkFactorNames(sl validator.StructLevel, names []string) {
+func checkFactorNames(sl validator.StructLevel, names FactorNames) {
 	path := func(i int) string { return "factor_names[" + strconv.Itoa(i) + "]" }
 	// Few names: compare pairs. Many: a map, so a hostile list costs O(n).
 	var seen map[string]int
@@ -201,7 +221,7 @@ func checkFactorNames(sl validator.StructLevel, names []string) {
 			}
 		}
 		if first >= 0 {
-			validation.Report(sl, path(i), ruleUnique, "repeats "+path(first))
+			validation.Report(sl, path(i), apierrors.RuleUnique, "repeats "+path(first))
 		}
 	}
 }

@@ -45,12 +45,17 @@ type allowAll struct{}
 func (allowAll) Authenticate(r *http.Request) (context.Context, error) { return r.Context(), nil }
 func (allowAll) Authorize(context.Context, *Authflow) error            { return nil }
 
-// Errors the bearer-token authorizers return. Their messages go to clients.
-var (
-	errNoCredentials = apierrors.New(apierrors.NotAuthenticated, "credentials required: send Authorization: Bearer <token>")
-	errBadToken      = apierrors.New(apierrors.BadAuthToken, "invalid bearer token")
-	errOtherDomain   = apierrors.New(apierrors.NotPermitted, "not permitted to see this authflow")
-)
+// The errors the bearer-token authorizers return, made anew on every call,
+// so that no caller shares one with another. Their messages go to clients.
+func errNoCredentials() error {
+	return apierrors.New(apierrors.NotAuthenticated, "credentials required: send Authorization: Bearer <token>")
+}
+
+func errBadToken() error { return apierrors.New(apierrors.BadAuthToken, "invalid bearer token") }
+
+func errOtherDomain() error {
+	return apierrors.New(apierrors.NotPermitted, "not permitted to see this authflow")
+}
 
 // BearerToken returns an Authorizer that accepts a request if and only if it
 // carries "Authorization: Bearer <token>" with exactly the given token, and
@@ -123,7 +128,7 @@ func (a *domainTokens) Authenticate(r *http.Request) (context.Context, error) {
 		}
 	}
 	if match < 0 {
-		return nil, errBadToken
+		return nil, errBadToken()
 	}
 	if a.anyDomain {
 		return r.Context(), nil
@@ -139,7 +144,7 @@ func (a *domainTokens) Authorize(ctx context.Context, flow *Authflow) error {
 	}
 	domain, ok := CallerDomain(ctx)
 	if !ok || domain != flow.DomainID {
-		return errOtherDomain
+		return errOtherDomain()
 	}
 	return nil
 }
@@ -150,18 +155,18 @@ func bearerToken(r *http.Request) (string, error) {
 	values := r.Header["Authorization"]
 	switch len(values) {
 	case 0:
-		return "", errNoCredentials
+		return "", errNoCredentials()
 	case 1:
 	default:
-		return "", errBadToken // several Authorization headers: ambiguous
+		return "", errBadToken() // several Authorization headers: ambiguous
 	}
 	scheme, token, ok := strings.Cut(values[0], " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", errBadToken
+		return "", errBadToken()
 	}
 	token = strings.TrimLeft(token, " ")
 	if token == "" {
-		return "", errBadToken
+		return "", errBadToken()
 	}
 	return token, nil
 }

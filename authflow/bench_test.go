@@ -4,121 +4,203 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/go-playground/validator/v10"
-
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
 )
 
-// The benchmarks measure the seed envelope, each operation beside its
-// baseline: encoding/json and validator/v10 on the plain struct a user would
-// write by hand (plainFetchResponse).
+// The benchmarks pair each operation with its baseline in the same run, as
+// sub-benchmarks impl=<name>, so that benchstat shows them side by side:
+//
+//	go test -run='^$' -bench=. -count=10 ./authflow > out.txt
+//	benchstat -col /impl out.txt
+//
+// The baseline, "naive", is the same data as a plain struct of strings and
+// float64s with json tags, through encoding/json.
 
-func BenchmarkDecode(b *testing.B) {
-	doc := examples.FetchResponseJSON()
-	b.Run("FetchResponse.UnmarshalJSON", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(doc)))
-		for b.Loop() {
-			var resp authflow.FetchResponse
-			if err := resp.UnmarshalJSON(doc); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("json.Unmarshal/FetchResponse", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(doc)))
-		for b.Loop() {
-			var resp authflow.FetchResponse
-			if err := json.Unmarshal(doc, &resp); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("baseline/json.Unmarshal/plain", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(doc)))
-		for b.Loop() {
-			var resp plainFetchResponse
-			if err := json.Unmarshal(doc, &resp); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+// naiveAuthflow is the seed summary as the plain struct a user would write
+// for encoding/json, with the keys in the same order.
+type naiveAuthflow struct {
+	AccountID     string        `json:"account_id"`
+	DeviceID      string        `json:"device_id"`
+	DomainID      string        `json:"domain_id"`
+	FactorNames   []string      `json:"factor_names"`
+	FirstSeen     *naiveDetails `json:"first_seen"`
+	ID            string        `json:"id"`
+	LastSeen      *naiveDetails `json:"last_seen"`
+	PlanName      string        `json:"plan_name"`
+	PoolID        string        `json:"pool_id"`
+	RequiredEmail *string       `json:"required_email"`
+	ReturnURL     string        `json:"return_url"`
+	SessionID     string        `json:"session_id"`
+	Status        string        `json:"status"`
+	Title         string        `json:"title"`
+	Type          string        `json:"type"`
 }
 
-func BenchmarkEncode(b *testing.B) {
-	doc := examples.FetchResponseJSON()
-	resp := authflow.FetchResponse{Summary: examples.Authflow()}
-	var plain plainFetchResponse
-	if err := json.Unmarshal(doc, &plain); err != nil {
+type naiveDetails struct {
+	ASN            float64    `json:"asn"`
+	At             float64    `json:"at"`
+	City           string     `json:"city"`
+	CountryCode    string     `json:"country_code"`
+	JA4Fingerprint string     `json:"ja4_fingerprint"`
+	LatLong        [2]float64 `json:"lat_long"`
+	RegionCode     string     `json:"region_code"`
+	RemoteIP       string     `json:"remote_ip"`
+	Timezone       string     `json:"timezone"`
+	UserAgent      string     `json:"user_agent"`
+}
+
+type naiveFetchResponse struct {
+	Status  string         `json:"status"`
+	Summary *naiveAuthflow `json:"summary"`
+}
+
+// naiveSeed returns the seed envelope as the naive struct, decoded from the
+// same bytes.
+func naiveSeed(b *testing.B) *naiveFetchResponse {
+	var n naiveFetchResponse
+	if err := json.Unmarshal(examples.FetchResponseJSON(), &n); err != nil {
 		b.Fatal(err)
 	}
-	b.Run("FetchResponse.AppendJSON", func(b *testing.B) {
+	return &n
+}
+
+// A page of flows in a user's struct, and its naive twin.
+type (
+	userPage struct {
+		Flows []authflow.Authflow `json:"flows"`
+		Next  string              `json:"next"`
+	}
+	naivePage struct {
+		Flows []naiveAuthflow `json:"flows"`
+		Next  string          `json:"next"`
+	}
+)
+
+var (
+	sinkBytes []byte
+	sinkErr   error
+	sinkFlow  *authflow.Authflow
+)
+
+// BenchmarkMarshal: json.Marshal of the seed envelope.
+func BenchmarkMarshal(b *testing.B) {
+	resp := authflow.FetchResponse{Summary: examples.Authflow()}
+	naive := naiveSeed(b)
+	b.Run("impl=authflow", func(b *testing.B) {
 		b.ReportAllocs()
-		b.SetBytes(int64(len(doc)))
-		buf := make([]byte, 0, 2*len(doc))
 		for b.Loop() {
-			var err error
-			if buf, err = resp.AppendJSON(buf[:0]); err != nil {
-				b.Fatal(err)
-			}
+			sinkBytes, sinkErr = json.Marshal(resp)
 		}
 	})
-	b.Run("FetchResponse.MarshalJSON", func(b *testing.B) {
+	b.Run("impl=naive", func(b *testing.B) {
 		b.ReportAllocs()
-		b.SetBytes(int64(len(doc)))
 		for b.Loop() {
-			if _, err := resp.MarshalJSON(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("json.Marshal/FetchResponse", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(doc)))
-		for b.Loop() {
-			if _, err := json.Marshal(resp); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("baseline/json.Marshal/plain", func(b *testing.B) {
-		b.ReportAllocs()
-		b.SetBytes(int64(len(doc)))
-		for b.Loop() {
-			if _, err := json.Marshal(&plain); err != nil {
-				b.Fatal(err)
-			}
+			sinkBytes, sinkErr = json.Marshal(naive)
 		}
 	})
 }
 
+// BenchmarkMarshalPage: json.Marshal of a user's struct holding 100 flows.
+func BenchmarkMarshalPage(b *testing.B) {
+	var page userPage
+	var naive naivePage
+	for range 100 {
+		page.Flows = append(page.Flows, *examples.Authflow())
+		naive.Flows = append(naive.Flows, *naiveSeed(b).Summary)
+	}
+	page.Next, naive.Next = "cursor", "cursor"
+	b.Run("impl=authflow", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkBytes, sinkErr = json.Marshal(page)
+		}
+	})
+	b.Run("impl=naive", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkBytes, sinkErr = json.Marshal(naive)
+		}
+	})
+}
+
+// BenchmarkUnmarshal: json.Unmarshal of the seed envelope.
+func BenchmarkUnmarshal(b *testing.B) {
+	body := examples.FetchResponseJSON()
+	b.Run("impl=authflow", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var resp authflow.FetchResponse
+			sinkErr = json.Unmarshal(body, &resp)
+		}
+	})
+	b.Run("impl=naive", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var resp naiveFetchResponse
+			sinkErr = json.Unmarshal(body, &resp)
+		}
+	})
+}
+
+// BenchmarkAppend: the fast encoder into a reused buffer, beside
+// json.Marshal of the naive struct.
+func BenchmarkAppend(b *testing.B) {
+	flow := examples.Authflow()
+	naive := naiveSeed(b)
+	buf := make([]byte, 0, 4096)
+	b.Run("impl=append", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			buf, sinkErr = authflow.AppendFetchResponse(buf[:0], flow)
+		}
+	})
+	b.Run("impl=naive", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sinkBytes, sinkErr = json.Marshal(naive)
+		}
+	})
+}
+
+// BenchmarkDecode: the strict decoder, beside json.Unmarshal into the naive
+// struct.
+func BenchmarkDecode(b *testing.B) {
+	body := examples.FetchResponseJSON()
+	b.Run("impl=decode", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			sinkFlow, sinkErr = authflow.DecodeFetchResponse(body)
+		}
+	})
+	b.Run("impl=naive", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(body)))
+		for b.Loop() {
+			var resp naiveFetchResponse
+			sinkErr = json.Unmarshal(body, &resp)
+		}
+	})
+}
+
+// BenchmarkValidate: Authflow.Validate of the (valid) seed, beside
+// json.Marshal of the naive struct.
 func BenchmarkValidate(b *testing.B) {
 	flow := examples.Authflow()
-	var plain plainFetchResponse
-	if err := json.Unmarshal(examples.FetchResponseJSON(), &plain); err != nil {
-		b.Fatal(err)
-	}
-	v := validator.New(validator.WithRequiredStructEnabled())
-	if err := v.Struct(&plain); err != nil {
-		b.Fatalf("the baseline does not validate: %v", err)
-	}
-	b.Run("Authflow.Validate", func(b *testing.B) {
+	naive := naiveSeed(b)
+	b.Run("impl=validate", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := flow.Validate(); err != nil {
-				b.Fatal(err)
-			}
+			sinkErr = flow.Validate()
 		}
 	})
-	b.Run("baseline/validator/plain", func(b *testing.B) {
+	b.Run("impl=naive", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := v.Struct(&plain); err != nil {
-				b.Fatal(err)
-			}
+			sinkBytes, sinkErr = json.Marshal(naive)
 		}
 	})
 }

@@ -140,7 +140,7 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 //
 // An error the API answers with is returned as an [*apierrors.Error] with
 // its code and message, and the HTTP status in its StatusCode; test it with
-// errors.Is (errors.Is(err, apierrors.ErrNotFound)) or errors.As. A response
+// errors.Is (errors.Is(err, apierrors.NotFound)) or errors.As. A response
 // that is not the API's (a proxy's HTML 502, say) becomes code
 // [apierrors.Unexpected] with the status in the message; so does a 200 whose
 // body is not a valid flow for id, or a body larger than the client's cap.
@@ -180,15 +180,11 @@ func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 	}
 
 	if resp.StatusCode != http.StatusOK {
-		return nil, decodeErrorResponse(resp.StatusCode, body)
+		return nil, apierrors.FromResponse(resp.StatusCode, resp.Header, body)
 	}
-	var fr FetchResponse
-	if err := fr.UnmarshalJSON(body); err != nil {
+	flow, err := DecodeFetchResponse(body)
+	if err != nil {
 		return nil, responseError(resp.StatusCode, "invalid response body", err)
-	}
-	flow := fr.Summary
-	if flow == nil {
-		return nil, responseError(resp.StatusCode, "invalid response body: no summary", nil)
 	}
 	if flow.ID != id {
 		return nil, responseError(resp.StatusCode, "the response holds the authflow "+flow.ID.String()+", not "+id.String(), nil)
@@ -235,18 +231,6 @@ func readBody(r io.Reader, length, max int64) ([]byte, error) {
 	}
 }
 
-// decodeErrorResponse turns a non-200 response into an *apierrors.Error: the
-// API's own envelope when the body is one, otherwise code unexpected naming
-// the HTTP status.
-func decodeErrorResponse(status int, body []byte) error {
-	var e apierrors.Error
-	if err := e.UnmarshalJSON(body); err == nil {
-		e.StatusCode = status
-		return &e
-	}
-	return responseError(status, "not an API error envelope", nil)
-}
-
 // responseError reports a response the client cannot use, with the HTTP
 // status in the message and cause (never sent anywhere) for errors.Unwrap.
 func responseError(status int, what string, cause error) *apierrors.Error {
@@ -258,7 +242,5 @@ func responseError(status int, what string, cause error) *apierrors.Error {
 	if cause != nil {
 		msg += ": " + cause.Error()
 	}
-	e := apierrors.Wrap(apierrors.Unexpected, msg, cause)
-	e.StatusCode = status
-	return e
+	return apierrors.Wrap(apierrors.Unexpected, msg, cause)
 }

@@ -36,19 +36,24 @@ func fetchSeed(t *testing.T, url string, opts ...authflow.ClientOption) (*authfl
 }
 
 // wantAPIError asserts err is an *apierrors.Error with the code and status,
-// whose message holds each of the substrings.
+// whose message holds each of the substrings. The status is that of an API
+// error read from the response, and 0 for the errors the client makes
+// about a response it cannot use, which name the status in their message.
 func wantAPIError(t *testing.T, err error, code apierrors.Code, status int, substrings ...string) *apierrors.Error {
 	t.Helper()
 	var e *apierrors.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
 	}
-	if e.Code != code || e.StatusCode != status {
-		t.Errorf("error = code %q status %d, want %q %d (%v)", e.Code, e.StatusCode, code, status, err)
+	if e.Code() != code || e.StatusCode() != status {
+		t.Errorf("error = code %q status %d, want %q %d (%v)", e.Code(), e.StatusCode(), code, status, err)
+	}
+	if apierrors.CodeOf(err) != code || !errors.Is(err, code) {
+		t.Errorf("CodeOf(err) = %q, errors.Is(err, %q) = %v", apierrors.CodeOf(err), code, errors.Is(err, code))
 	}
 	for _, s := range substrings {
-		if !strings.Contains(e.Message, s) {
-			t.Errorf("message %q lacks %q", e.Message, s)
+		if !strings.Contains(e.Message(), s) {
+			t.Errorf("message %q lacks %q", e.Message(), s)
 		}
 	}
 	return e
@@ -88,21 +93,64 @@ func TestClientFailures(t *testing.T) {
 		t.Parallel()
 		url := fake(t, func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Retry-After", "30")
+			w.Header().Set("X-Request-Id", "proxy-7")
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>"))
 		})
 		_, err := fetchSeed(t, url)
-		wantAPIError(t, err, apierrors.Unexpected, 502, "HTTP 502 Bad Gateway")
+		e := wantAPIError(t, err, apierrors.Unexpected, 502, "HTTP 502 Bad Gateway")
+		if e.RetryAfter() != 30*time.Second || e.RequestID() != "proxy-7" {
+			t.Errorf("RetryAfter %v, RequestID %q; want 30s, proxy-7", e.RetryAfter(), e.RequestID())
+		}
+		if strings.Contains(e.Error(), "<html>") {
+			t.Errorf("the error holds the page: %v", e)
+		}
 	})
 
 	t.Run("API error envelope", func(t *testing.T) {
 		t.Parallel()
 		url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Request-Id", "req-123")
+			w.Header().Set("Retry-After", "120")
 			w.WriteHeader(http.StatusConflict)
 			_, _ = w.Write([]byte(`{"status":"error","code":"invalid_action","message":"flow is locked"}`))
 		})
 		_, err := fetchSeed(t, url)
-		wantAPIError(t, err, apierrors.InvalidAction, 409, "flow is locked")
+		e := wantAPIError(t, err, apierrors.InvalidAction, 409, "flow is locked")
+		if e.Message() != "flow is locked" || e.RequestID() != "req-123" || e.RetryAfter() != 2*time.Minute {
+			t.Errorf("message %q, RequestID %q, RetryAfter %v; want the response's", e.Message(), e.RequestID(), e.RetryAfter())
+		}
+		if e.IsReport() || len(e.Problems()) != 0 {
+			t.Errorf("a server's error read as a report: %v %+v", e.IsReport(), e.Problems())
+		}
+	})
+
+	t.Run("API error without the headers", func(t *testing.T) {
+		t.Parallel()
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"status":"error","code":"not_found","message":"no such resource"}`))
+		})
+		_, err := fetchSeed(t, url)
+		e := wantAPIError(t, err, apierrors.NotFound, 404, "no such resource")
+		if e.RequestID() != "" || e.RetryAfter() != 0 {
+			t.Errorf("RequestID %q, RetryAfter %v; want none", e.RequestID(), e.RetryAfter())
+		}
+	})
+
+	t.Run("Retry-After as an HTTP date", func(t *testing.T) {
+		t.Parallel()
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", time.Now().Add(time.Hour).UTC().Format(http.TimeFormat))
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"status":"error","code":"unexpected","message":"maintenance"}`))
+		})
+		_, err := fetchSeed(t, url)
+		e := wantAPIError(t, err, apierrors.Unexpected, 503, "maintenance")
+		if d := e.RetryAfter(); d < 58*time.Minute || d > time.Hour {
+			t.Errorf("RetryAfter %v, want about an hour", d)
+		}
 	})
 
 	t.Run("unknown error code is kept", func(t *testing.T) {
@@ -129,7 +177,7 @@ func TestClientFailures(t *testing.T) {
 			}
 		})
 		_, err := fetchSeed(t, url, authflow.WithMaxBodySize(1<<20))
-		wantAPIError(t, err, apierrors.Unexpected, 200, "larger than 1048576 bytes")
+		wantAPIError(t, err, apierrors.Unexpected, 0, "HTTP 200 OK: ", "larger than 1048576 bytes")
 	})
 
 	t.Run("declared length over the cap", func(t *testing.T) {
@@ -139,7 +187,7 @@ func TestClientFailures(t *testing.T) {
 			_, _ = w.Write(bytes.Repeat([]byte(" "), 2000000))
 		})
 		_, err := fetchSeed(t, url)
-		wantAPIError(t, err, apierrors.Unexpected, 200, "larger than 1048576 bytes")
+		wantAPIError(t, err, apierrors.Unexpected, 0, "HTTP 200 OK: ", "larger than 1048576 bytes")
 	})
 
 	t.Run("body just under the cap is read", func(t *testing.T) {
@@ -182,7 +230,7 @@ func TestClientFailures(t *testing.T) {
 		t.Parallel()
 		url := fake(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>ok</html>")) })
 		_, err := fetchSeed(t, url)
-		wantAPIError(t, err, apierrors.Unexpected, 200, "invalid response body")
+		wantAPIError(t, err, apierrors.Unexpected, 0, "HTTP 200 OK: ", "invalid response body")
 	})
 
 	t.Run("200 whose flow is invalid", func(t *testing.T) {
@@ -190,10 +238,15 @@ func TestClientFailures(t *testing.T) {
 		body := bytes.Replace(seedJSON, []byte(`"country_code":"AU"`), []byte(`"country_code":"au"`), 1)
 		url := fake(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
 		_, err := fetchSeed(t, url)
-		e := wantAPIError(t, err, apierrors.Unexpected, 200, "country_code")
-		var cause *apierrors.Error
-		if !errors.As(e.Unwrap(), &cause) || cause.Code != apierrors.InvalidValue {
-			t.Errorf("cause = %v, want the validation error", e.Unwrap())
+		e := wantAPIError(t, err, apierrors.Unexpected, 0, "HTTP 200 OK: ", "invalid authflow in the response", "first_seen.country_code: must match")
+		// The validation error is the cause, for logs; only the outermost
+		// API error counts, so the call's error is never also an
+		// invalid_value, which would read as the caller's own mistake.
+		if cause := e.Unwrap(); cause == nil || !strings.Contains(cause.Error(), "invalid_value: first_seen.country_code") {
+			t.Errorf("cause = %v, want the validation error", cause)
+		}
+		if errors.Is(err, apierrors.InvalidValue) {
+			t.Error("errors.Is(err, InvalidValue) = true: the inner code is not hidden")
 		}
 
 		// WithoutValidation takes it as it is.
@@ -203,12 +256,34 @@ func TestClientFailures(t *testing.T) {
 		}
 	})
 
+	t.Run("200 refused by the strict decoder", func(t *testing.T) {
+		t.Parallel()
+		body := bytes.Replace(seedJSON, []byte(`"title":"My Authflow"`), []byte(`"title":"My Authflow","title":"Other"`), 1)
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
+		_, err := fetchSeed(t, url, authflow.WithoutValidation())
+		wantAPIError(t, err, apierrors.Unexpected, 0, "HTTP 200 OK: ", "invalid response body", "summary.title: repeats a key")
+		if errors.Is(err, apierrors.InvalidValue) {
+			t.Error("errors.Is(err, InvalidValue) = true: the inner code is not hidden")
+		}
+	})
+
+	t.Run("200 with another type", func(t *testing.T) {
+		t.Parallel()
+		body := bytes.Replace(seedJSON, []byte(`"type":"authflow"`), []byte(`"type":"session"`), 1)
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
+		_, err := fetchSeed(t, url)
+		wantAPIError(t, err, apierrors.Unexpected, 0, "HTTP 200 OK: ", "invalid response body", `summary.type: must be "authflow", not "session"`)
+		if errors.Is(err, apierrors.UnexpectedRefType) {
+			t.Error("errors.Is(err, UnexpectedRefType) = true: the inner code is not hidden")
+		}
+	})
+
 	t.Run("200 with another flow", func(t *testing.T) {
 		t.Parallel()
 		body := bytes.Replace(seedJSON, []byte(seedID), []byte("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"), 1)
 		url := fake(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(body) })
 		_, err := fetchSeed(t, url)
-		wantAPIError(t, err, apierrors.Unexpected, 200, "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1")
+		wantAPIError(t, err, apierrors.Unexpected, 0, "HTTP 200 OK: ", "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1")
 	})
 
 	t.Run("error status with an empty body", func(t *testing.T) {
@@ -216,6 +291,19 @@ func TestClientFailures(t *testing.T) {
 		url := fake(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
 		_, err := fetchSeed(t, url)
 		wantAPIError(t, err, apierrors.Unexpected, 503, "HTTP 503 Service Unavailable")
+	})
+
+	t.Run("error envelope with a status other than error", func(t *testing.T) {
+		t.Parallel()
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = w.Write([]byte(`{"status":"success","code":"not_found","message":"no"}`))
+		})
+		_, err := fetchSeed(t, url)
+		wantAPIError(t, err, apierrors.Unexpected, 500, "HTTP 500 Internal Server Error: not an API error envelope")
+		if errors.Is(err, apierrors.NotFound) {
+			t.Error("errors.Is(err, NotFound) = true for a body that is not an error envelope")
+		}
 	})
 }
 
@@ -252,7 +340,10 @@ func TestClientRefusesZeroID(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.FetchAuthflow(context.Background(), ids.AuthflowID{})
-	wantAPIError(t, err, apierrors.RequiredValue, 0, "authflow_id")
+	e := wantAPIError(t, err, apierrors.RequiredValue, 0, "authflow_id")
+	if e.Message() != "authflow_id: required" || e.IsReport() {
+		t.Errorf("message %q, IsReport %v", e.Message(), e.IsReport())
+	}
 	if hits.Load() != 0 {
 		t.Errorf("a request was sent for the zero ID")
 	}

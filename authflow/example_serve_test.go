@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -21,7 +22,7 @@ type flowTable map[ids.AuthflowID]*authflow.Authflow
 func (t flowTable) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 	f, ok := t[id]
 	if !ok {
-		return nil, apierrors.ErrNotFound
+		return nil, apierrors.NotFound // answered 404 "no such resource"
 	}
 	return f, nil
 }
@@ -48,12 +49,24 @@ func ExampleNewHandler() {
 	}
 	resp.Body.Close()
 	fmt.Println(resp.Status, resp.Header.Get("Content-Type"), resp.Header.Get("Cache-Control"))
+
+	req, _ = http.NewRequest("GET", srv.URL+"/api/v1/authflow/013xrzp12g3nqk8nyvk0xwzcb2gzp8z1", nil)
+	req.Header.Set("Authorization", "Bearer token-for-seed-domain")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.Status, string(body))
 	// Output:
 	// 200 OK application/json no-store
+	// 404 Not Found {"status":"error","code":"not_found","message":"no such resource"}
 }
 
-// Call the endpoint with the client; API errors come back as
-// *apierrors.Error.
+// Call the endpoint with the client. API errors come back as
+// *apierrors.Error, with the HTTP status they arrived with; test their code
+// with errors.Is.
 func ExampleClient_FetchAuthflow() {
 	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.BearerToken("s3cret")))
 	defer srv.Close()
@@ -70,11 +83,15 @@ func ExampleClient_FetchAuthflow() {
 	fmt.Println(flow.Title, flow.Status, flow.FirstSeen.City)
 
 	_, err = c.FetchAuthflow(ctx, ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"))
+	if errors.Is(err, apierrors.NotFound) {
+		fmt.Println("no such authflow")
+	}
 	var apiErr *apierrors.Error
-	if errors.Is(err, apierrors.ErrNotFound) && errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode, apiErr.Code)
+	if errors.As(err, &apiErr) {
+		fmt.Println(apiErr.StatusCode(), apiErr.Code(), apiErr.Message())
 	}
 	// Output:
 	// My Authflow new Melbourne
-	// 404 not_found
+	// no such authflow
+	// 404 not_found no such resource
 }

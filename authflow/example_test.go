@@ -1,55 +1,120 @@
 package authflow_test
 
 import (
+	"bytes"
 	"encoding/json"
-	stderrors "errors"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 )
 
-// Decode a fetch response. Calling UnmarshalJSON directly skips the two
-// passes encoding/json makes over the body before calling it.
-func ExampleFetchResponse_UnmarshalJSON() {
-	body := examples.FetchResponseJSON()
+// Decode the body of a 200 response, validate it, and read it. The
+// nullable fields are pointers: first_seen is null here.
+func ExampleDecodeFetchResponse() {
+	body := []byte(`{"status":"success","summary":{
+		"account_id":"013xrzp12g3nqk8n505tp6wqnscpdy8q",
+		"device_id":"013xrzp12g3nqk8nyvk0xwzcb2gzp8z1",
+		"domain_id":"013xrzp12g3nqk8nz2ccx5vt2j6f6hjz",
+		"factor_names":["password"],
+		"first_seen":null,
+		"id":"013xrzp12g3nqk8nqprv12gz6v99a2v4",
+		"last_seen":{"asn":4764,"at":1234567890.5,"city":"Melbourne","country_code":"AU",
+			"ja4_fingerprint":"q13d0314h3_55b375c5d22e_61e396c58b1f","lat_long":[-37.8159,144.9669],
+			"region_code":"VIC","remote_ip":"127.0.0.1","timezone":"Australia/Melbourne","user_agent":"curl/8.5.0"},
+		"plan_name":"basic",
+		"pool_id":"013xrzp12g3nqk8n6z7f3q8wqgbmh3n9",
+		"required_email":null,
+		"return_url":"",
+		"session_id":"013xrzp12g3nqk8n55ng0qwnq3t8fedc",
+		"status":"pending",
+		"title":"My Authflow",
+		"type":"authflow"}}`)
 
-	var resp authflow.FetchResponse
-	if err := resp.UnmarshalJSON(body); err != nil { // or json.Unmarshal(body, &resp)
+	flow, err := authflow.DecodeFetchResponse(body)
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	flow := resp.Summary
 	if err := flow.Validate(); err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(flow.ID, flow.Status, flow.PlanName, flow.Title)
-	fmt.Println(flow.FirstSeen.RemoteIP, flow.FirstSeen.At.UTC(), flow.FirstSeen.Timezone)
+	fmt.Println("factors:", flow.FactorNames)
+	if flow.FirstSeen == nil {
+		fmt.Println("first seen: never")
+	} else {
+		fmt.Println("first seen:", flow.FirstSeen.RemoteIP, flow.FirstSeen.At.Format(time.RFC3339Nano))
+	}
+	if d := flow.LastSeen; d != nil {
+		fmt.Println("last seen:", d.RemoteIP, d.City, d.At.Format(time.RFC3339Nano), d.LatLong.Lat(), d.LatLong.Long())
+	}
+	if flow.RequiredEmail == nil {
+		fmt.Println("required e-mail: none")
+	}
 	// Output:
-	// 013xrzp12g3nqk8nqprv12gz6v99a2v4 new basic My Authflow
-	// 127.0.0.1 2009-02-13 23:31:30 +0000 UTC Australia/Melbourne
+	// 013xrzp12g3nqk8nqprv12gz6v99a2v4 pending basic My Authflow
+	// factors: [password]
+	// first seen: never
+	// last seen: 127.0.0.1 Melbourne 2009-02-13T23:31:30.5Z -37.8159 144.9669
+	// required e-mail: none
 }
 
-// Decoding fails only where a value cannot be held; the error names the
-// path in the envelope. A summary of another type is refused with its own
-// code, reachable through json.Unmarshal.
-func ExampleFetchResponse_UnmarshalJSON_errors() {
+// Decoding refuses what a Go value cannot hold, and what is ambiguous:
+// the error's one problem names the JSON path and the rule broken.
+func ExampleDecodeFetchResponse_errors() {
 	for _, body := range []string{
 		`{"status":"success","summary":{"type":"authflow","first_seen":{"remote_ip":"10.0.0.300"}}}`,
 		`{"status":"success","summary":{"type":"session","id":"013xrzp12g3nqk8n55ng0qwnq3t8fedc"}}`,
+		`{"status":"success","summary":{"type":"authflow","title":"a","title":"b"}}`,
+		`{"status":"success","summary":null}`,
+		`{"status":"success","summary":{"type":"authflow"`,
 	} {
-		var resp authflow.FetchResponse
-		err := json.Unmarshal([]byte(body), &resp)
+		_, err := authflow.DecodeFetchResponse([]byte(body))
 		var e *apierrors.Error
-		if stderrors.As(err, &e) {
-			fmt.Println(e.Code, "|", e.Problems[0].Path, "|", e.Problems[0].Message)
+		if errors.As(err, &e) {
+			p := e.Problems()[0]
+			fmt.Printf("%s | %q | %s | %s\n", e.Code(), p.Path, p.Rule, p.Message)
+		}
+		if errors.Is(err, apierrors.UnexpectedRefType) {
+			fmt.Println("  (not an authflow)")
 		}
 	}
 	// Output:
-	// invalid_value | summary.first_seen.remote_ip | must be an IPv4 or IPv6 address
-	// unexpected_ref_type | summary.type | must be "authflow", not "session"
+	// invalid_value | "summary.first_seen.remote_ip" | ip | must be an IPv4 or IPv6 address
+	// unexpected_ref_type | "summary.type" | ref_type | must be "authflow", not "session"
+	//   (not an authflow)
+	// invalid_value | "summary.title" | duplicate_key | repeats a key of the object
+	// required_value | "summary" | required | is required, not null
+	// bad_request | "summary" | syntax | malformed JSON at offset 48: unexpected end of input
+}
+
+// Encode a response for a client: AppendFetchResponse writes what
+// json.Marshal writes, into a buffer that can be reused. The error envelope
+// comes from package errors.
+func ExampleAppendFetchResponse() {
+	flow := examples.Authflow()
+	buf := make([]byte, 0, 2048)
+	buf, err := authflow.AppendFetchResponse(buf[:0], flow)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(string(buf[:60]))
+
+	std, _ := json.Marshal(authflow.FetchResponse{Summary: flow})
+	fmt.Println(bytes.Equal(buf, std))
+
+	notFound := apierrors.New(apierrors.NotFound, apierrors.NotFound.Description())
+	fmt.Println(notFound.Code().HTTPStatus(), string(notFound.AppendJSON(nil)))
+	// Output:
+	// {"status":"success","summary":{"account_id":"013xrzp12g3nqk8
+	// true
+	// 404 {"status":"error","code":"not_found","message":"no such resource"}
 }
 
 // Validate and inspect the problems: each has a JSON path, a rule and a
@@ -58,15 +123,15 @@ func ExampleAuthflow_Validate() {
 	flow := examples.Authflow()
 	flow.PlanName = ""
 	flow.Status = "archived"
-	flow.FactorNames = []string{"password", "password"}
+	flow.FactorNames = authflow.FactorNames{"password", "password"}
 	flow.FirstSeen.CountryCode = "Australia"
-	flow.LastSeen.At = flow.FirstSeen.At.Add(-1)
+	flow.LastSeen.At.Time = flow.FirstSeen.At.Add(-1)
 
 	err := flow.Validate()
 	var e *apierrors.Error
-	if stderrors.As(err, &e) {
-		fmt.Println(e.Code, e.Code.HTTPStatus())
-		for _, p := range e.Problems {
+	if errors.As(err, &e) {
+		fmt.Println(e.Code(), e.Code().HTTPStatus())
+		for _, p := range e.Problems() {
 			fmt.Printf("%-24s %-22s missing=%-5v %s\n", p.Path, p.Rule, p.Missing(), p.Message)
 		}
 	}
@@ -79,21 +144,30 @@ func ExampleAuthflow_Validate() {
 	// status                   status                 missing=false must be one of new, pending, finished, complete, cancelled
 }
 
-// Encode a response for a client: AppendJSON reuses a buffer; the error
-// envelope comes from package errors.
-func ExampleFetchResponse_AppendJSON() {
-	flow := examples.Authflow()
-	buf := make([]byte, 0, 2048)
-	buf, err := authflow.FetchResponse{Summary: flow}.AppendJSON(buf[:0])
+// Embed Authflow in a type of your own: encoding/json writes and reads the
+// authflow's keys and yours side by side.
+func ExampleAuthflow_embedding() {
+	type reviewedFlow struct {
+		authflow.Authflow
+		Reviewer string `json:"reviewer"`
+	}
+	v := reviewedFlow{Authflow: *examples.Authflow(), Reviewer: "ana"}
+	b, err := json.Marshal(v)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(string(buf[:60]))
+	fmt.Println(string(b[:bytes.IndexByte(b, ',')]))
+	fmt.Println(string(b[bytes.Index(b, []byte(`"title"`)):]))
 
-	notFound, _ := json.Marshal(apierrors.ErrNotFound)
-	fmt.Println(apierrors.ErrNotFound.Code.HTTPStatus(), string(notFound))
+	var back reviewedFlow
+	if err := json.Unmarshal(b, &back); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(back.ID, back.Title, back.Reviewer)
 	// Output:
-	// {"status":"success","summary":{"account_id":"013xrzp12g3nqk8
-	// 404 {"status":"error","code":"not_found","message":"not found"}
+	// {"account_id":"013xrzp12g3nqk8n505tp6wqnscpdy8q"
+	// "title":"My Authflow","type":"authflow","reviewer":"ana"}
+	// 013xrzp12g3nqk8nqprv12gz6v99a2v4 My Authflow ana
 }

@@ -2,6 +2,7 @@ package authflow
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -54,8 +55,7 @@ func WithRealm(realm string) HandlerOption {
 }
 
 // NewHandler returns the http.Handler of GET /api/v1/authflow/{authflow_id}
-// over store, with authz deciding who may see what. It answers exactly as
-// SPEC §7 says:
+// over store, with authz deciding who may see what. It answers:
 //
 //   - Every response is JSON, with Content-Type: application/json,
 //     Cache-Control: no-store and X-Content-Type-Options: nosniff.
@@ -114,18 +114,12 @@ var (
 	hdrAllow   = []string{"GET, HEAD"}
 )
 
-// Errors the handler itself answers with. Their messages go to clients.
-var (
-	errPathNotFound = apierrors.New(apierrors.NotFound, "no such endpoint: the path is /api/v1/authflow/{authflow_id}")
-	errMethod       = apierrors.New(apierrors.BadRequest, "method not allowed: use GET or HEAD")
-	errInternal     = apierrors.New(apierrors.Unexpected, "internal server error")
-)
-
-// Pre-encoded bodies of the fixed answers.
-var (
-	bodyPathNotFound = errPathNotFound.AppendJSON(nil)
-	bodyMethod       = errMethod.AppendJSON(nil)
-	bodyInternal     = errInternal.AppendJSON(nil)
+// The bodies of the answers the handler itself makes, pre-encoded. Their
+// messages go to clients.
+const (
+	bodyPathNotFound = `{"status":"error","code":"not_found","message":"no such endpoint: the path is /api/v1/authflow/{authflow_id}"}`
+	bodyMethod       = `{"status":"error","code":"bad_request","message":"method not allowed: use GET or HEAD"}`
+	bodyInternal     = `{"status":"error","code":"unexpected","message":"internal server error"}`
 )
 
 // bufPool recycles response buffers. Buffers that grew past maxPooled are
@@ -150,7 +144,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			h.log.ErrorContext(ctx, "authflow: panic while serving a request; answered 500",
 				"authflow_id", id.String(), "panic", v, "stack", string(debug.Stack()))
-			writeBody(w, r, http.StatusInternalServerError, bodyInternal)
+			writeConst(w, r, http.StatusInternalServerError, bodyInternal)
 		}
 	}()
 
@@ -165,12 +159,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	raw, ok := strings.CutPrefix(r.URL.Path, PathPrefix)
 	if !ok || raw == "" || strings.IndexByte(raw, '/') >= 0 {
-		writeBody(w, r, http.StatusNotFound, bodyPathNotFound)
+		writeConst(w, r, http.StatusNotFound, bodyPathNotFound)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hdr["Allow"] = hdrAllow
-		writeBody(w, r, http.StatusMethodNotAllowed, bodyMethod)
+		writeConst(w, r, http.StatusMethodNotAllowed, bodyMethod)
 		return
 	}
 	id, err = ids.ParseAuthflowID(raw)
@@ -202,7 +196,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	bp := bufPool.Get().(*[]byte)
-	body, err := FetchResponse{Summary: flow}.AppendJSON((*bp)[:0])
+	body, err := AppendFetchResponse((*bp)[:0], flow)
 	if err != nil {
 		bufPool.Put(bp)
 		h.fail(w, r, id, serverFault{err}, "encode")
@@ -232,8 +226,7 @@ func invalidID(err error) *apierrors.Error {
 			msg += ": invalid character at index " + strconv.Itoa(pe.Index)
 		}
 	}
-	return &apierrors.Error{Code: apierrors.InvalidValue, Message: msg,
-		Problems: []apierrors.Problem{{Path: "authflow_id", Rule: "authflow_id", Message: msg[len("authflow_id: "):]}}}
+	return apierrors.Invalid(apierrors.Problem{Path: "authflow_id", Rule: apierrors.RulePFID, Message: msg[len("authflow_id: "):]})
 }
 
 // serverFault marks an error that must be answered 500 even if it is an
@@ -247,10 +240,11 @@ func (e serverFault) Unwrap() error { return e.err }
 // fail answers err: an API error from the authorizer or the store passes
 // through; anything else is logged and answered 500 with a generic message.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) {
-	var apiErr *apierrors.Error
-	if _, fault := err.(serverFault); !fault && errors.As(err, &apiErr) && apiErr.Code != "" {
-		h.writeError(w, r, apiErr)
-		return
+	if _, fault := err.(serverFault); !fault {
+		if e := sendable(err); e != nil {
+			h.writeError(w, r, e)
+			return
+		}
 	}
 	level := slog.LevelError
 	if r.Context().Err() != nil {
@@ -258,20 +252,52 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID
 	}
 	h.log.Log(r.Context(), level, "authflow: request failed; answered 500",
 		"during", during, "authflow_id", id.String(), "error", err.Error())
-	writeBody(w, r, http.StatusInternalServerError, bodyInternal)
+	writeConst(w, r, http.StatusInternalServerError, bodyInternal)
+}
+
+// sendable returns the API error that answers err, when the outermost API
+// error in err's chain is one its maker chose to send: an [*apierrors.Error]
+// made by New or Wrap, or a bare [apierrors.Code] (sent with the code's
+// description). It returns nil for an error without one, and for a report
+// of refused values (made by apierrors.Invalid, as this module's decoding
+// and validation make them): from a store or an authorizer, such a report
+// describes the server's own data, not the client's request.
+func sendable(err error) *apierrors.Error {
+	code := apierrors.CodeOf(err)
+	var e *apierrors.Error
+	if errors.As(err, &e) && e.Code() == code {
+		if e.IsReport() || code == "" {
+			return nil
+		}
+		return e
+	}
+	var c apierrors.Code
+	if errors.As(err, &c) && c == code && c != "" {
+		return apierrors.New(c, c.Description())
+	}
+	return nil
 }
 
 // writeError answers an API error with its own status and envelope.
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, e *apierrors.Error) {
-	status := e.Code.HTTPStatus()
+	status := e.Code().HTTPStatus()
 	if status == http.StatusUnauthorized {
-		if e.Code == apierrors.BadAuthToken {
+		if e.Code() == apierrors.BadAuthToken {
 			w.Header()["Www-Authenticate"] = h.challengeInvalid
 		} else {
 			w.Header()["Www-Authenticate"] = h.challenge
 		}
 	}
 	writeBody(w, r, status, e.AppendJSON(nil))
+}
+
+// writeConst writes a fixed body.
+func writeConst(w http.ResponseWriter, r *http.Request, status int, body string) {
+	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = io.WriteString(w, body)
+	}
 }
 
 // writeBody writes the status, Content-Length and, except for HEAD, the body.

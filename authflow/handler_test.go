@@ -6,10 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/build"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -92,7 +99,8 @@ func do(t *testing.T, method, url string, header http.Header) response {
 	return response{resp.StatusCode, resp.Header, body}
 }
 
-// checkCommonHeaders asserts the headers SPEC §7 puts on every response.
+// checkCommonHeaders asserts the headers the API's contract puts on every
+// response.
 func checkCommonHeaders(t *testing.T, h http.Header) {
 	t.Helper()
 	for k, want := range map[string]string{
@@ -179,11 +187,28 @@ func TestServeErrors(t *testing.T) {
 		case "0000000000000000000000000000000g":
 			return nil, nil
 		case "0000000000000000000000000000000h":
-			return nil, fmt.Errorf("lookup: %w", apierrors.ErrNotFound)
+			return nil, fmt.Errorf("lookup: %w", apierrors.NotFound)
 		case "0000000000000000000000000000000j":
-			return nil, &apierrors.Error{Message: "no code (secret-detail)"}
+			return nil, apierrors.New("", "no code (secret-detail)")
+		case "0000000000000000000000000000000k":
+			return nil, apierrors.New(apierrors.InvalidAction, "locked")
+		case "0000000000000000000000000000000m":
+			// A report about the store's own data: a row it cannot decode.
+			_, err := authflow.DecodeAuthflow([]byte(`{"type":"authflow","id":"secret-row-detail"}`))
+			return nil, fmt.Errorf("decoding row 7 (secret-detail): %w", err)
+		case "0000000000000000000000000000000n":
+			return nil, fmt.Errorf("x: %w", apierrors.New(apierrors.NotPermitted, "this flow is sealed"))
+		case "0000000000000000000000000000000p":
+			// A report, bare, as decoding gave it.
+			_, err := authflow.DecodeAuthflow([]byte(`{"type":"session"}`))
+			return nil, err
+		case "0000000000000000000000000000000q":
+			// The outermost API error is the store's own: the report it
+			// wraps is the cause, not what is sent.
+			_, err := authflow.DecodeAuthflow([]byte(`{"type":"authflow","id":"secret-row-detail"}`))
+			return nil, apierrors.Wrap(apierrors.NotFound, "no such authflow", err)
 		}
-		return nil, apierrors.ErrNotFound
+		return nil, apierrors.NotFound
 	})
 	url, logs := server(t, store, authflow.AllowAll)
 	base := url + "/api/v1/authflow/"
@@ -198,18 +223,23 @@ func TestServeErrors(t *testing.T) {
 	}{
 		{"not found", "GET", base + "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1", 404, apierrors.NotFound, ""},
 		{"wrapped not found", "GET", base + "0000000000000000000000000000000h", 404, apierrors.NotFound, ""},
+		{"store API error wrapped by fmt", "GET", base + "0000000000000000000000000000000n", 403, apierrors.NotPermitted, ""},
+		{"store API error wrapping a report", "GET", base + "0000000000000000000000000000000q", 404, apierrors.NotFound, ""},
 		{"short ID", "GET", base + "013xrzp12g3nqk8nqprv12gz6v99a2v", 400, apierrors.InvalidValue, ""},
 		{"uppercase ID", "GET", base + strings.ToUpper(seedID), 400, apierrors.InvalidValue, ""},
 		{"ID with l", "GET", base + "013xrzp12g3nqk8nqprv12gz6v99a2vl", 400, apierrors.InvalidValue, ""},
 		{"ID above 7", "GET", base + "813xrzp12g3nqk8nqprv12gz6v99a2v4", 400, apierrors.InvalidValue, ""},
 		{"store API error 409", "GET", base + "0000000000000000000000000000000a", 409, apierrors.InvalidAction, ""},
 		{"store API error 501", "GET", base + "0000000000000000000000000000000b", 501, apierrors.NotImplemented, ""},
+		{"store API error 409, short", "GET", base + "0000000000000000000000000000000k", 409, apierrors.InvalidAction, ""},
 		{"store failure", "GET", base + "0000000000000000000000000000000c", 500, apierrors.Unexpected, "connection refused"},
 		{"store panic", "GET", base + "0000000000000000000000000000000d", 500, apierrors.Unexpected, "goroutine"},
 		{"invalid flow", "GET", base + "0000000000000000000000000000000e", 500, apierrors.Unexpected, "plan_name"},
 		{"flow with another ID", "GET", base + "0000000000000000000000000000000f", 500, apierrors.Unexpected, "013xrzp12g3nqk8n505tp6wqnscpdy8q"},
 		{"nil flow and nil error", "GET", base + "0000000000000000000000000000000g", 500, apierrors.Unexpected, "neither"},
 		{"API error without a code", "GET", base + "0000000000000000000000000000000j", 500, apierrors.Unexpected, "no code"},
+		{"store's decode report, wrapped", "GET", base + "0000000000000000000000000000000m", 500, apierrors.Unexpected, "decoding row 7"},
+		{"store's decode report, bare", "GET", base + "0000000000000000000000000000000p", 500, apierrors.Unexpected, "unexpected_ref_type"},
 		{"POST", "POST", base + seedID, 405, apierrors.BadRequest, ""},
 		{"PUT", "PUT", base + seedID, 405, apierrors.BadRequest, ""},
 		{"DELETE", "DELETE", base + seedID, 405, apierrors.BadRequest, ""},
@@ -250,15 +280,61 @@ func TestServeErrors(t *testing.T) {
 	if r := do(t, "GET", base+seedID, nil); r.status != 200 {
 		t.Errorf("after the panic: status %d", r.status)
 	}
-	// The store's API error passes its own message through.
-	r := do(t, "GET", base+"0000000000000000000000000000000a", nil)
-	if !bytes.Contains(r.body, []byte(`"message":"flow is being migrated"`)) {
-		t.Errorf("store's message not passed through: %s", r.body)
+	// The store's API errors pass through whole; a bare code is sent with
+	// its description.
+	for id, want := range map[string]string{
+		"0000000000000000000000000000000a": `{"status":"error","code":"invalid_action","message":"flow is being migrated"}`,
+		"0000000000000000000000000000000k": `{"status":"error","code":"invalid_action","message":"locked"}`,
+		"0000000000000000000000000000000n": `{"status":"error","code":"not_permitted","message":"this flow is sealed"}`,
+		"0000000000000000000000000000000q": `{"status":"error","code":"not_found","message":"no such authflow"}`,
+		"0000000000000000000000000000000h": `{"status":"error","code":"not_found","message":"no such resource"}`,
+		"013xrzp12g3nqk8nyvk0xwzcb2gzp8z1": `{"status":"error","code":"not_found","message":"no such resource"}`,
+	} {
+		if r := do(t, "GET", base+id, nil); string(r.body) != want {
+			t.Errorf("%s: body %s, want %s", id, r.body, want)
+		}
+	}
+	if got := apierrors.NotFound.Description(); got != "no such resource" {
+		t.Errorf("NotFound.Description() = %q", got)
+	}
+	// The handler's own 404 for a path is not the store's.
+	r := do(t, "GET", url+"/", nil)
+	if want := `{"status":"error","code":"not_found","message":"no such endpoint: the path is /api/v1/authflow/{authflow_id}"}`; string(r.body) != want {
+		t.Errorf("404 body = %s, want %s", r.body, want)
+	}
+	r = do(t, "POST", base+seedID, nil)
+	if want := `{"status":"error","code":"bad_request","message":"method not allowed: use GET or HEAD"}`; string(r.body) != want {
+		t.Errorf("405 body = %s, want %s", r.body, want)
 	}
 	// The 400 says what is wrong with the ID, and echoes none of it.
 	r = do(t, "GET", base+"013XRZP12G3NQK8NQPRV12GZ6V99A2V4", nil)
 	if want := `{"status":"error","code":"invalid_value","message":"authflow_id: not a canonical authflow ID: uppercase character at index 3"}`; string(r.body) != want {
 		t.Errorf("400 body = %s, want %s", r.body, want)
+	}
+	for path, want := range map[string]string{
+		"013xrzp12g3nqk8nqprv12gz6v99a2v":  "length 31, want 32",
+		"813xrzp12g3nqk8nqprv12gz6v99a2v4": "first character above 7",
+		"013xrzp12g3nqk8nqprv12gz6v99a2vl": "invalid character at index 31",
+	} {
+		r := do(t, "GET", base+path, nil)
+		if want := `{"status":"error","code":"invalid_value","message":"authflow_id: not a canonical authflow ID: ` + want + `"}`; string(r.body) != want {
+			t.Errorf("400 body = %s, want %s", r.body, want)
+		}
+	}
+}
+
+// TestInvalidIDProblem checks the 400 for a malformed ID as a client reads
+// it, and that its problem has the rule of a malformed ID, pfid.
+func TestInvalidIDProblem(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	authflow.NewHandler(authflow.NewMemoryStore(), authflow.AllowAll).ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/authflow/nope", nil))
+	e := apierrors.FromResponse(rec.Code, rec.Header(), rec.Body.Bytes())
+	if e.Code() != apierrors.InvalidValue || e.StatusCode() != 400 || e.Message() != "authflow_id: not a canonical authflow ID: length 4, want 32" {
+		t.Errorf("got %v (status %d)", e, e.StatusCode())
+	}
+	if strings.Contains(rec.Body.String(), "nope") {
+		t.Errorf("the 400 echoes the ID: %s", rec.Body)
 	}
 }
 
@@ -276,7 +352,7 @@ func TestServeAuthorization(t *testing.T) {
 			t.Errorf("the store's context lacks the caller's domain")
 		}
 		if id != seed.ID {
-			return nil, apierrors.ErrNotFound
+			return nil, apierrors.NotFound
 		}
 		return seed.Clone(), nil
 	})
@@ -386,18 +462,19 @@ func TestClientAgainstHandler(t *testing.T) {
 
 	_, err = c.FetchAuthflow(context.Background(), ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"))
 	var apiErr *apierrors.Error
-	if !errors.Is(err, apierrors.ErrNotFound) || !errors.As(err, &apiErr) || apiErr.StatusCode != 404 {
+	if !errors.Is(err, apierrors.NotFound) || !errors.As(err, &apiErr) || apiErr.StatusCode() != 404 ||
+		apiErr.Message() != "no such resource" || apierrors.CodeOf(err) != apierrors.NotFound {
 		t.Errorf("unknown flow: %v (status %v)", err, apiErr)
 	}
 
 	anon, _ := authflow.NewClient(url)
 	_, err = anon.FetchAuthflow(context.Background(), seed.ID)
-	if !errors.Is(err, apierrors.ErrNotAuthenticated) || !errors.As(err, &apiErr) || apiErr.StatusCode != 401 {
+	if !errors.Is(err, apierrors.NotAuthenticated) || !errors.As(err, &apiErr) || apiErr.StatusCode() != 401 {
 		t.Errorf("no token: %v", err)
 	}
 	wrong, _ := authflow.NewClient(url, authflow.WithBearerToken("guess"))
 	_, err = wrong.FetchAuthflow(context.Background(), seed.ID)
-	if !errors.Is(err, apierrors.ErrBadAuthToken) {
+	if !errors.Is(err, apierrors.BadAuthToken) || errors.Is(err, apierrors.NotAuthenticated) {
 		t.Errorf("wrong token: %v", err)
 	}
 }
@@ -455,5 +532,154 @@ func TestNewHandlerPanicsOnNil(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// TestErrorsPackageStateCannotChangeResponses establishes that nothing a
+// program can reach of package errors changes what the handler sends: the
+// package exports no variables (only constants, types and functions), an
+// Error's fields are unexported, the problems an Error gives out are a
+// copy, and the API errors the handler's authorizers share between
+// requests cannot be rewritten through their methods. It is not parallel:
+// it tries to change state that other tests' handlers share, and restores
+// it when done.
+func TestErrorsPackageStateCannotChangeResponses(t *testing.T) {
+	// Type-check package errors from its source, as the build would see it,
+	// with its imports (the standard library's) from export data.
+	bp, err := build.Default.ImportDir(filepath.Join("..", "errors"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range bp.GoFiles {
+		f, err := parser.ParseFile(fset, filepath.Join(bp.Dir, name), nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	conf := types.Config{Importer: importer.ForCompiler(fset, "gc", nil)}
+	pkg, err := conf.Check("github.com/authflow-dev/authflow-go/errors", fset, files, nil)
+	if err != nil {
+		t.Fatalf("type-checking package errors: %v", err)
+	}
+	scope := pkg.Scope()
+	exported := 0
+	for _, name := range scope.Names() {
+		obj := scope.Lookup(name)
+		if !obj.Exported() {
+			continue
+		}
+		exported++
+		switch obj := obj.(type) {
+		case *types.Var:
+			t.Errorf("package errors exports the variable %s: any program could change it", name)
+		case *types.Const, *types.Func:
+		case *types.TypeName:
+			if st, ok := obj.Type().Underlying().(*types.Struct); ok && name == "Error" {
+				for i := range st.NumFields() {
+					if f := st.Field(i); f.Exported() {
+						t.Errorf("errors.Error has the exported field %s", f.Name())
+					}
+				}
+			}
+		default:
+			t.Errorf("package errors exports %s, a %T", name, obj)
+		}
+	}
+	if exported < 20 || scope.Lookup("NotFound") == nil || scope.Lookup("Error") == nil {
+		t.Fatalf("the package scope lists %d exported names: not package errors?", exported)
+	}
+
+	// The answers, before anything is tried.
+	seed := examples.Authflow()
+	bearer := authflow.BearerToken("tok")
+	domains := authflow.DomainTokens(map[string]ids.DomainID{"other": ids.MustParse[ids.Domain]("013xrzp12g3nqk8n6z7f3q8wqgbmh3n9")})
+	store := authflow.NewMemoryStore(seed)
+	srvBearer := httptest.NewServer(authflow.NewHandler(store, bearer, authflow.WithLogger(nil)))
+	t.Cleanup(srvBearer.Close)
+	srvDomains := httptest.NewServer(authflow.NewHandler(store, domains, authflow.WithLogger(nil)))
+	t.Cleanup(srvDomains.Close)
+	auth := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
+	requests := []struct {
+		url    string
+		header http.Header
+	}{
+		{srvBearer.URL + authflow.PathPrefix + seedID, nil},                                     // 401 not_authenticated
+		{srvBearer.URL + authflow.PathPrefix + seedID, auth("guess")},                           // 401 bad_authtoken
+		{srvBearer.URL + authflow.PathPrefix + "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1", auth("tok")}, // 404 not_found
+		{srvBearer.URL + authflow.PathPrefix + "nope", auth("tok")},                             // 400 invalid_value
+		{srvDomains.URL + authflow.PathPrefix + seedID, auth("other")},                          // 403 not_permitted
+	}
+	answers := func() []string {
+		var out []string
+		for _, rq := range requests {
+			r := do(t, "GET", rq.url, rq.header)
+			out = append(out, fmt.Sprint(r.status, " ", r.header.Get("Www-Authenticate"), " ", string(r.body)))
+		}
+		return out
+	}
+	before := answers()
+
+	// Every API error a program can get hold of: those the authorizers
+	// return (and the handler sends, the same values on every request), the
+	// store's, and a report.
+	var held []*apierrors.Error
+	hold := func(err error) {
+		t.Helper()
+		held = append(held, testutil.APIError(t, err))
+	}
+	_, err = bearer.Authenticate(httptest.NewRequest("GET", "/", nil))
+	hold(err)
+	badToken := httptest.NewRequest("GET", "/", nil)
+	badToken.Header.Set("Authorization", "Bearer guess")
+	_, err = bearer.Authenticate(badToken)
+	hold(err)
+	other := httptest.NewRequest("GET", "/", nil)
+	other.Header.Set("Authorization", "Bearer other")
+	ctx, err := domains.Authenticate(other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold(domains.Authorize(ctx, seed))
+	_, err = store.FetchAuthflow(context.Background(), ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"))
+	if err != error(apierrors.NotFound) {
+		t.Errorf("MemoryStore: %v, want the bare code NotFound", err)
+	}
+	_, err = authflow.DecodeAuthflow([]byte(`{"type":"authflow","id":"x","status":1}`))
+	hold(err)
+
+	for _, e := range held {
+		text, envelope := e.Error(), string(e.AppendJSON(nil))
+		code, msg, problems := e.Code(), e.Message(), e.Problems()
+
+		// The problems are a copy: changing them changes nothing.
+		if ps := e.Problems(); len(ps) > 0 {
+			ps[0].Path, ps[0].Rule, ps[0].Message = "tampered", "tampered", "tampered"
+			_ = append(ps[:0], apierrors.Problem{Message: "tampered"})
+		}
+		if e.Code() != code || e.Message() != msg || e.Error() != text || string(e.AppendJSON(nil)) != envelope ||
+			!cmp.Equal(e.Problems(), problems) {
+			t.Errorf("an API error changed with its problems: %q became %q, %s", text, e.Error(), e.AppendJSON(nil))
+		}
+
+		// The one method that writes an Error, UnmarshalJSON, reads a new
+		// one into it. Try it on each; the handler must not be sending the
+		// very values its callers can reach. Each is put back as it was
+		// when the test ends, so that a failure here fails no other test.
+		t.Cleanup(func() {
+			if e.Code() != code || e.Message() != msg {
+				if err := e.UnmarshalJSON([]byte(envelope)); err != nil {
+					t.Errorf("restoring %s: %v", envelope, err)
+				}
+			}
+		})
+		// It may refuse to: an Error made once is not to be changed.
+		_ = e.UnmarshalJSON([]byte(`{"status":"error","code":"not_found","message":"tampered"}`))
+	}
+
+	if diff := cmp.Diff(before, answers()); diff != "" {
+		t.Errorf("the handler's answers changed (-before +after):\n%s", diff)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // writes to serve the endpoint over its own storage.
 //
 // FetchAuthflow returns the flow with the given ID. It reports "no such
-// flow" with an error matching [apierrors.ErrNotFound] (answered 404). Any
+// flow" with an error matching [apierrors.NotFound] (answered 404). Any
 // other [*apierrors.Error] passes through to the client with its own code,
 // status and message, so its message must hold no internal detail; any other
 // error is a server failure, logged and answered 500 with a generic message.
@@ -71,7 +71,7 @@ func (s *MemoryStore) Len() int {
 }
 
 // FetchAuthflow implements [Store]: it returns a copy of the stored flow, or
-// [apierrors.ErrNotFound].
+// [apierrors.NotFound].
 func (s *MemoryStore) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -80,7 +80,7 @@ func (s *MemoryStore) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Au
 	f := s.flows[id]
 	s.mu.RUnlock()
 	if f == nil {
-		return nil, apierrors.ErrNotFound
+		return nil, apierrors.NotFound
 	}
 	return f.Clone(), nil
 }

@@ -20,7 +20,7 @@ import (
 	"github.com/authflow-dev/authflow-go/interaction"
 )
 
-// The seed's example IDs (SPEC §8): timestamp 1,234,567,890,000 ms and
+// The API reference's example IDs: timestamp 1,234,567,890,000 ms and
 // partition 123,456,789, the reference implementations' example ID.
 const (
 	// AuthflowID is the example authflow's ID, the one [Authflow] has.
@@ -37,7 +37,7 @@ const (
 	SessionID = "013xrzp12g3nqk8n55ng0qwnq3t8fedc"
 )
 
-// Authflow returns the API reference's example authflow (SPEC §8). The
+// Authflow returns the API reference's example authflow. The
 // reference gives no example for factor_names, required_email or
 // return_url; the fixture uses ["password","totp"], "user@example.com" and
 // "https://example.com/welcome". first_seen and last_seen both hold the
@@ -62,15 +62,15 @@ func Authflow() *authflow.Authflow {
 	}
 }
 
-// Details returns the API reference's example InteractionDetails (SPEC §8).
+// Details returns the API reference's example InteractionDetails.
 func Details() *interaction.Details {
 	return &interaction.Details{
 		ASN:            4764,
-		At:             time.Unix(1234567890, 0).UTC(),
+		At:             interaction.UnixTime{Time: time.Unix(1234567890, 0).UTC()},
 		City:           "Melbourne",
 		CountryCode:    "AU",
 		JA4Fingerprint: "q13d0314h3_55b375c5d22e_61e396c58b1f",
-		LatLong:        interaction.LatLong{Lat: -37.8159, Long: 144.9669},
+		LatLong:        interaction.LatLong{-37.8159, 144.9669},
 		RegionCode:     "VIC",
 		RemoteIP:       netip.MustParseAddr("127.0.0.1"),
 		Timezone:       "Australia/Melbourne",
@@ -80,7 +80,7 @@ func Details() *interaction.Details {
 
 // FetchResponseJSON returns the body a server sends for [Authflow]: the
 // success envelope {"status":"success","summary":{…}}, exactly as
-// [authflow.FetchResponse.MarshalJSON] writes it.
+// json.Marshal and [authflow.AppendFetchResponse] write it.
 func FetchResponseJSON() []byte {
 	return golden("seed")
 }
@@ -94,7 +94,7 @@ type Variant struct {
 	// Authflow is the variant's authflow. It validates.
 	Authflow *authflow.Authflow
 	// JSON is the success envelope holding Authflow, exactly as
-	// [authflow.FetchResponse.MarshalJSON] writes it.
+	// json.Marshal and [authflow.AppendFetchResponse] write it.
 	JSON []byte
 }
 
@@ -129,8 +129,8 @@ var variants = []struct {
 		a.LastSeen.RemoteIP = netip.MustParseAddr("::ffff:203.0.113.7")
 	}},
 	{"fractional_at", func(a *authflow.Authflow) {
-		a.FirstSeen.At = time.Unix(1234567890, 500_000_000).UTC()
-		a.LastSeen.At = time.Unix(1234567899, 123_456_789).UTC()
+		a.FirstSeen.At = interaction.UnixTime{Time: time.Unix(1234567890, 500_000_000).UTC()}
+		a.LastSeen.At = interaction.UnixTime{Time: time.Unix(1234567899, 123_456_789).UTC()}
 	}},
 	{"empty_factor_names", func(a *authflow.Authflow) { a.FactorNames = nil }},
 	{"empty_return_url_and_title", func(a *authflow.Authflow) { a.ReturnURL, a.Title = "", "" }},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/interaction"
 	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
@@ -31,7 +32,8 @@ func fixtures() []fixture {
 }
 
 // TestGolden checks that each fixture validates, encodes to its golden JSON
-// byte for byte, and decodes back to itself.
+// byte for byte with json.Marshal and with AppendFetchResponse, and decodes
+// back to itself with json.Unmarshal and with DecodeFetchResponse.
 func TestGolden(t *testing.T) {
 	t.Parallel()
 	for _, f := range fixtures() {
@@ -51,14 +53,28 @@ func TestGolden(t *testing.T) {
 				return
 			}
 			if diff := cmp.Diff(string(f.json), string(got)); diff != "" {
-				t.Errorf("encoding (-golden +got); run go test -update after a deliberate change:\n%s", diff)
+				t.Errorf("json.Marshal (-golden +got); run go test -update after a deliberate change:\n%s", diff)
+			}
+			fast, err := authflow.AppendFetchResponse(nil, f.flow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(string(f.json), string(fast)); diff != "" {
+				t.Errorf("AppendFetchResponse (-golden +got):\n%s", diff)
 			}
 			var resp authflow.FetchResponse
 			if err := json.Unmarshal(f.json, &resp); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(f.flow, resp.Summary, testutil.CmpOptions); diff != "" {
-				t.Errorf("decoding the golden JSON (-fixture +decoded):\n%s", diff)
+				t.Errorf("json.Unmarshal of the golden JSON (-fixture +decoded):\n%s", diff)
+			}
+			strict, err := authflow.DecodeFetchResponse(f.json)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(f.flow, strict, testutil.CmpOptions); diff != "" {
+				t.Errorf("DecodeFetchResponse of the golden JSON (-fixture +decoded):\n%s", diff)
 			}
 		})
 	}
@@ -122,14 +138,14 @@ func TestSeedValues(t *testing.T) {
 		"domain_id": a.DomainID.String(), "pool_id": a.PoolID.String(), "session_id": a.SessionID.String(),
 		"plan_name": a.PlanName, "status": string(a.Status), "title": a.Title,
 	}
-	want := map[string]string{ // SPEC §8
+	want := map[string]string{ // the API reference's example
 		"id": "013xrzp12g3nqk8nqprv12gz6v99a2v4", "account_id": "013xrzp12g3nqk8n505tp6wqnscpdy8q",
 		"device_id": "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1", "domain_id": "013xrzp12g3nqk8nz2ccx5vt2j6f6hjz",
 		"pool_id": "013xrzp12g3nqk8n6z7f3q8wqgbmh3n9", "session_id": "013xrzp12g3nqk8n55ng0qwnq3t8fedc",
 		"plan_name": "basic", "status": "new", "title": "My Authflow",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("seed values (-SPEC +fixture):\n%s", diff)
+		t.Errorf("seed values (-reference +fixture):\n%s", diff)
 	}
 	for _, d := range []string{"first_seen", "last_seen"} {
 		det := a.FirstSeen
@@ -138,7 +154,7 @@ func TestSeedValues(t *testing.T) {
 		}
 		if det == nil || det.ASN != 4764 || det.At.Unix() != 1234567890 || det.City != "Melbourne" ||
 			det.CountryCode != "AU" || det.RegionCode != "VIC" || det.RemoteIP.String() != "127.0.0.1" ||
-			det.Timezone != "Australia/Melbourne" || det.LatLong.Lat != -37.8159 || det.LatLong.Long != 144.9669 {
+			det.Timezone != "Australia/Melbourne" || det.LatLong != (interaction.LatLong{-37.8159, 144.9669}) {
 			t.Errorf("%s = %+v, want the seed's InteractionDetails", d, det)
 		}
 	}

@@ -2,24 +2,24 @@
 // snapshot of the details of a device at one moment — where it was on the
 // network and on the map, which TLS client and browser it used, and when.
 //
-// [Details] reads and writes the API's JSON exactly, without reflection, and
-// [Details.Validate] checks every rule of the API. The two are kept apart:
-// decoding fails only where a Go value cannot hold what the JSON says (a
-// value of the wrong JSON type, an "asn" that is not an integer from 0 to
-// 2^32-1, an "at" that is not a number, a "lat_long" that is not exactly two
-// numbers, a "remote_ip" that is not an IP address); every other rule, such
-// as a required value or a country code's shape, is checked by Validate.
+// [Details] is a plain struct whose JSON form comes from its json struct
+// tags: embed it, or a struct holding it, in your own types and
+// encoding/json (v1 or v2) keeps every field of yours. Its leaf types carry
+// the encodings JSON has no type for: [UnixTime] (a number of Unix seconds,
+// exact to the nanosecond) and [LatLong] ([latitude, longitude], which must
+// be exactly two numbers);
+// the IP address is a [netip.Addr], written in its canonical form.
 //
-// Errors from both are [*errors.Error]s whose [errors.Problem]s name the
-// offending value by JSON path, such as "remote_ip", and the rule it broke.
-// Decoding reports the rules "syntax" (malformed JSON, code bad_request),
-// "type" (a value of the wrong JSON type), "uint32" (asn), "unix_time" (at),
-// "lat_long" (not two numbers), "range" (a number beyond float64) and "ip"
-// (remote_ip); validation reports "required" (a missing value) and the rules
-// listed on [Details.Validate].
+// Decoding and validation are kept apart. Decoding fails only where a Go
+// value cannot hold what the JSON says: a value of the wrong JSON type, an
+// "asn" that is not an integer from 0 to 2^32-1, an "at" that is not a
+// number of Unix seconds less than 10^18 from 1970, a "lat_long" that is not
+// exactly two numbers, a "remote_ip" that is not an IP address. Every other
+// rule, such as a required value or a country code's shape, is checked by
+// [Details.Validate], which reports each problem by JSON path ("remote_ip")
+// and rule (errors.RuleUnzonedIP, "unzoned_ip").
 //
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
-// [errors.Problem]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Problem
+// The strict, fast codec of the API's documents is in package authflow.
 package interaction
 
 import (
@@ -28,6 +28,8 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 	"github.com/authflow-dev/authflow-go/internal/validation"
 )
 
@@ -41,25 +43,21 @@ import (
 //	 "lat_long":[-37.8159,144.9669],"region_code":"VIC","remote_ip":"127.0.0.1",
 //	 "timezone":"Australia/Melbourne","user_agent":"Mozilla/5.0 …"}
 //
-// The zero Details is the unset snapshot; it fails validation.
+// The zero Details is the unset snapshot; it fails validation. The validate
+// tags name the rules [Details.Validate] checks.
 type Details struct {
 	// ASN is the Autonomous System Number of the network the device was on.
 	// Validation requires at least 1; 0 is a missing value.
 	ASN uint32 `json:"asn" validate:"required"`
-	// At is when the snapshot was taken, in UTC after decoding. In JSON it
-	// is a number of Unix seconds that may carry a fraction; it is decoded
-	// exactly from the number's text, to the nanosecond (digits beyond are
-	// rounded, half to even), and written as an integer when it has no
-	// fraction. The zero time is written as 0 and 0 reads as the zero time:
-	// both are a missing value. Decoding refuses a number of 10^18 seconds
-	// or more either side of 1970, and validation a time that far.
-	At time.Time `json:"at" validate:"set_time,timestamp"`
+	// At is when the snapshot was taken; see [UnixTime]. The zero time, like
+	// 0 in JSON, is a missing value.
+	At UnixTime `json:"at" validate:"required,timestamp"`
 	// City is the city's name. Free text; may be empty.
 	City string `json:"city"`
 	// CountryCode is the ISO 3166-1 alpha-2 code of the country, such as
 	// "AU". Validation checks the shape, ^[A-Z]{2}$, not membership of the
 	// list: geo-IP feeds use codes such as "XK" and "EU".
-	CountryCode string `json:"country_code" validate:"required,alpha2_code"`
+	CountryCode string `json:"country_code" validate:"required,country_code"`
 	// JA4Fingerprint is the JA4 fingerprint of the device's TLS client, such
 	// as "q13d0314h3_55b375c5d22e_61e396c58b1f".
 	JA4Fingerprint string `json:"ja4_fingerprint" validate:"required,ja4"`
@@ -77,39 +75,56 @@ type Details struct {
 	// Validation checks it against the time zone database compiled into
 	// this module, so the answer is the same on every host; "Local" is not
 	// a name.
-	Timezone string `json:"timezone" validate:"required,iana_timezone"`
+	Timezone string `json:"timezone" validate:"required,timezone"`
 	// UserAgent is the device's User-Agent header. Free text; may be empty.
 	UserAgent string `json:"user_agent"`
 }
 
-// LatLong is a position on Earth in degrees. Its JSON form is the array
-// [latitude, longitude].
-type LatLong struct {
-	// Lat is the latitude, from -90 (south) to 90 (north).
-	Lat float64
-	// Long is the longitude, from -180 (west) to 180 (east).
-	Long float64
+// A UnixTime is a time whose JSON form is a number of Unix seconds that may
+// carry a fraction, such as 1234567890 or 1234567890.5. It is a [time.Time]
+// with that encoding: all of time.Time's methods apply.
+//
+// Decoding reads the number's text exactly, to the nanosecond (digits
+// beyond are rounded, half to even), in UTC, with no float64 in between:
+// integer, fraction and exponent forms all decode. It refuses a number of
+// 10^18 seconds or more either side of 1970. 0, in any form, decodes as the
+// zero UnixTime, and the zero UnixTime encodes as 0: both are a missing
+// value. Encoding writes an integer when there is no fraction of a second,
+// and otherwise the shortest decimal of at most nine fractional digits.
+type UnixTime struct {
+	time.Time
 }
 
-// maxUnixSeconds bounds At: a time 10^18 seconds or more either side of 1970
-// neither decodes nor validates, so every valid time round-trips.
-const maxUnixSeconds = 1e18
+// LatLong is a position on Earth in degrees, [latitude, longitude], as in
+// its JSON form: the latitude from -90 (south) to 90 (north), the longitude
+// from -180 (west) to 180 (east). Decoding requires exactly two numbers.
+type LatLong [2]float64
+
+// Lat returns the latitude, ll[0].
+func (ll LatLong) Lat() float64 { return ll[0] }
+
+// Long returns the longitude, ll[1].
+func (ll LatLong) Long() float64 { return ll[1] }
 
 // Validate checks d against every rule of the API and returns nil or an
 // [*errors.Error] listing each problem by JSON path: code required_value
 // when every problem is a missing value, invalid_value otherwise. The rules,
 // by problem rule:
 //
-//   - "required": asn is 0; at is the zero time or 0; country_code,
+//   - required: asn is 0; at is the zero time; country_code,
 //     ja4_fingerprint or timezone is empty; remote_ip is the zero Addr.
-//   - "timestamp": at is 10^18 seconds or more either side of 1970.
-//   - "country_code": country_code does not match ^[A-Z]{2}$.
-//   - "ja4": ja4_fingerprint is not a JA4 fingerprint (the message says
+//   - timestamp: at is 10^18 seconds or more either side of 1970, or
+//     exactly 1970-01-01T00:00:00Z (JSON's 0, a missing value).
+//   - country_code: country_code does not match ^[A-Z]{2}$.
+//   - ja4: ja4_fingerprint is not a JA4 fingerprint (the message says
 //     which part is wrong).
-//   - "latitude", "longitude": lat_long[0] is outside [-90, 90] or
+//   - latitude, longitude: lat_long[0] is outside [-90, 90] or
 //     lat_long[1] outside [-180, 180] (NaN is outside).
-//   - "unzoned_ip": remote_ip has an IPv6 zone.
-//   - "timezone": timezone is not an IANA time zone name.
+//   - unzoned_ip: remote_ip has an IPv6 zone.
+//   - timezone: timezone is not an IANA time zone name.
+//
+// Each rule is an errors.Rule constant of the same name, such as
+// errors.RuleCountryCode.
 //
 // city, region_code and user_agent are free text.
 //
@@ -118,29 +133,17 @@ func (d *Details) Validate() error {
 	return validation.Check(d)
 }
 
-// Problem rules of Details' own validation.
-const (
-	ruleTimestamp = "timestamp"
-	ruleLatitude  = "latitude"
-	ruleLongitude = "longitude"
-)
-
 func init() {
 	validation.RegisterRule(validation.Rule{
-		Tag:     "set_time",
-		Missing: true,
+		Tag:     string(apierrors.RuleTimestamp),
+		Message: "must be a time less than 10^18 seconds from 1970, and not 1970-01-01T00:00:00Z",
 		Check: func(fl validator.FieldLevel) bool {
-			t, ok := validation.Value[time.Time](fl)
-			return ok && !t.IsZero() && !(t.Unix() == 0 && t.Nanosecond() == 0)
-		},
-	})
-	validation.RegisterRule(validation.Rule{
-		Tag:     ruleTimestamp,
-		Message: "must be less than 10^18 seconds from 1970",
-		Check: func(fl validator.FieldLevel) bool {
-			t, ok := validation.Value[time.Time](fl)
-			s := t.Unix()
-			return ok && s > -maxUnixSeconds && s < maxUnixSeconds
+			t, ok := validation.Value[UnixTime](fl)
+			// Unix rounds down, to a whole second, and Nanosecond adds the
+			// rest: -10^18 s and a fraction is less than 10^18 s from 1970.
+			s, ns := t.Unix(), t.Nanosecond()
+			inRange := s < jsonwire.MaxUnixSeconds && (s > -jsonwire.MaxUnixSeconds || s == -jsonwire.MaxUnixSeconds && ns > 0)
+			return ok && inRange && !(s == 0 && ns == 0)
 		},
 	})
 	validation.RegisterStruct(checkLatLong, Details{})
@@ -150,10 +153,10 @@ func init() {
 // has in the JSON array.
 func checkLatLong(sl validator.StructLevel) {
 	ll := validation.StructValue[Details](sl).LatLong
-	if !(ll.Lat >= -90 && ll.Lat <= 90) {
-		validation.Report(sl, "lat_long[0]", ruleLatitude, "must be a latitude from -90 to 90")
+	if !(ll[0] >= -90 && ll[0] <= 90) {
+		validation.Report(sl, "lat_long[0]", apierrors.RuleLatitude, "must be a latitude from -90 to 90")
 	}
-	if !(ll.Long >= -180 && ll.Long <= 180) {
-		validation.Report(sl, "lat_long[1]", ruleLongitude, "must be a longitude from -180 to 180")
+	if !(ll[1] >= -180 && ll[1] <= 180) {
+		validation.Report(sl, "lat_long[1]", apierrors.RuleLongitude, "must be a longitude from -180 to 180")
 	}
 }

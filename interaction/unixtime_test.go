@@ -1,175 +1,146 @@
-package interaction
+package interaction_test
 
 import (
-	"math/big"
+	"encoding/json"
 	"testing"
 	"time"
+
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/interaction"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
-func TestParseUnixTime(t *testing.T) {
+// UnixTime's JSON methods. The parsing and formatting they share with
+// package authflow's codec, jsonwire's ParseUnixTime and AppendUnixTime, are
+// tested, and fuzzed against exact arithmetic, in package jsonwire.
+
+func TestUnixTimeUnmarshalJSON(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		text      string
 		sec, nsec int64
 	}{
+		// Forms: integer, fraction, exponent, negative.
 		{"1234567890", 1234567890, 0},
 		{"1234567890.5", 1234567890, 5e8},
 		{"1.2345678905e9", 1234567890, 5e8},
 		{"1.2345678905E+9", 1234567890, 5e8},
 		{"12345678905e-1", 1234567890, 5e8},
-		{"0.0000000012345678905e18", 1234567890, 5e8},
-		{"1234567890.123456789", 1234567890, 123456789},
-		{"1234567890.1234567885", 1234567890, 123456788}, // tie: to even
-		{"1234567890.1234567895", 1234567890, 123456790}, // tie: to even
-		{"1234567890.12345678850001", 1234567890, 123456789},
-		{"1234567890.9999999996", 1234567891, 0}, // carries into the seconds
-		{"1.5e-9", 0, 2},
-		{"2.5e-9", 0, 2},
-		{"1e-9", 0, 1},
 		{"-1.5", -2, 5e8},
-		{"-0.25", -1, 75e7},
-		{"-1234567890.5", -1234567891, 5e8},
-		{"999999999999999999", 999999999999999999, 0},
+		{" 1234567890 ", 1234567890, 0},
+		// Exact: every digit to the nanosecond counts, which a float64
+		// (about 16 significant digits) would lose.
+		{"1234567890.123456789", 1234567890, 123456789},
 		{"999999999999999999.999999999", 999999999999999999, 999999999},
-		{"1e17", 1e17, 0},
-		{"100000000000000000000e-3", 1e17, 0},
+		{"-999999999999999999.999999999", -1e18, 1},
+		{"1e-9", 0, 1},
+		// Digits beyond the nanosecond round, half to even.
+		{"1234567890.1234567885", 1234567890, 123456788},
+		{"1234567890.1234567895", 1234567890, 123456790},
+		{"1234567890.12345678850001", 1234567890, 123456789},
+		{"1234567890.9999999996", 1234567891, 0},
+		{"2.5e-9", 0, 2},
 	}
 	for _, tt := range tests {
-		got, ok := parseUnixTime([]byte(tt.text))
-		want := time.Unix(tt.sec, tt.nsec).UTC()
-		if !ok || !got.Equal(want) || got.Location() != time.UTC {
-			t.Errorf("parseUnixTime(%s) = %v, %v; want %v", tt.text, got, ok, want)
+		var u interaction.UnixTime
+		if err := u.UnmarshalJSON([]byte(tt.text)); err != nil {
+			t.Errorf("UnmarshalJSON(%s): %v", tt.text, err)
+			continue
+		}
+		want := time.Unix(tt.sec, tt.nsec)
+		if !u.Equal(want) || u.Location() != time.UTC {
+			t.Errorf("UnmarshalJSON(%s) = %v, want %v in UTC", tt.text, u, want.UTC())
+		}
+		// json.Unmarshal reads the same.
+		var viaJSON struct{ At interaction.UnixTime }
+		if err := json.Unmarshal([]byte(`{"At":`+tt.text+`}`), &viaJSON); err != nil || !viaJSON.At.Equal(want) {
+			t.Errorf("json.Unmarshal of %s = %v, %v", tt.text, viaJSON.At, err)
 		}
 	}
-	for _, zero := range []string{"0", "-0", "0.0", "0e99", "0.0000000004", "4e-10", "5e-10", "-5e-10", "1e-99999999999", "0.000e-5"} {
-		if got, ok := parseUnixTime([]byte(zero)); !ok || !got.IsZero() {
-			t.Errorf("parseUnixTime(%s) = %v, %v; want the zero time", zero, got, ok)
+	// 0 in any form, and what rounds to 0, is the zero time.
+	for _, zero := range []string{"0", "-0", "0.0", "0e99", "0.0000000004", "5e-10", "-5e-10"} {
+		u := interaction.UnixTime{Time: time.Now()}
+		if err := u.UnmarshalJSON([]byte(zero)); err != nil || !u.IsZero() {
+			t.Errorf("UnmarshalJSON(%s) = %v, %v; want the zero time", zero, u, err)
 		}
 	}
-	for _, far := range []string{"1e18", "-1e18", "999999999999999999.9999999995", "1e99999999999", "123456789012345678901"} {
-		if got, ok := parseUnixTime([]byte(far)); ok {
-			t.Errorf("parseUnixTime(%s) = %v, want out of range", far, got)
-		}
+	// null leaves the value as it was.
+	kept := unixTime(1234567890, 0)
+	u := kept
+	if err := u.UnmarshalJSON([]byte(" null ")); err != nil || u != kept {
+		t.Errorf("UnmarshalJSON(null) = %v, %v; want %v unchanged", u, err, kept)
 	}
 }
 
-func TestAppendUnixTime(t *testing.T) {
+func TestUnixTimeUnmarshalJSONErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		t    time.Time
-		want string
+		text string
+		rule apierrors.Rule
+		code apierrors.Code
 	}{
-		{time.Time{}, "0"},
-		{time.Unix(0, 0), "0"},
-		{time.Unix(1234567890, 0), "1234567890"},
-		{time.Unix(1234567890, 5e8), "1234567890.5"},
-		{time.Unix(1234567890, 1), "1234567890.000000001"},
-		{time.Unix(1234567890, 123456780), "1234567890.12345678"},
-		{time.Unix(-2, 5e8), "-1.5"},
-		{time.Unix(-1, 75e7), "-0.25"},
-		{time.Unix(0, 1), "0.000000001"},
-		{time.Unix(-1, 0), "-1"},
-		// Another location, and a monotonic reading, change nothing.
-		{time.Unix(1234567890, 5e8).In(time.FixedZone("AEST", 10*3600)), "1234567890.5"},
+		{"1e18", apierrors.RuleUnixTime, apierrors.InvalidValue},
+		{"-1e18", apierrors.RuleUnixTime, apierrors.InvalidValue},
+		{"999999999999999999.9999999995", apierrors.RuleUnixTime, apierrors.InvalidValue},
+		{"1e400", apierrors.RuleUnixTime, apierrors.InvalidValue},
+		{`"1234567890"`, apierrors.RuleType, apierrors.InvalidValue},
+		{`"2009-02-13T23:31:30Z"`, apierrors.RuleType, apierrors.InvalidValue}, // not time.Time's form
+		{"true", apierrors.RuleType, apierrors.InvalidValue},
+		{"[1]", apierrors.RuleType, apierrors.InvalidValue},
+		{"", apierrors.RuleSyntax, apierrors.BadRequest},
+		{"1 2", apierrors.RuleSyntax, apierrors.BadRequest},
+		{"01", apierrors.RuleSyntax, apierrors.BadRequest},
+		{"null x", apierrors.RuleSyntax, apierrors.BadRequest},
 	}
 	for _, tt := range tests {
-		if got := string(appendUnixTime(nil, tt.t)); got != tt.want {
-			t.Errorf("appendUnixTime(%v) = %s, want %s", tt.t, got, tt.want)
+		kept := unixTime(1234567890, 0)
+		u := kept
+		err := u.UnmarshalJSON([]byte(tt.text))
+		if err == nil {
+			t.Errorf("UnmarshalJSON(%s) = %v, want an error", tt.text, u)
+			continue
+		}
+		e := testutil.APIError(t, err)
+		if ps := e.Problems(); e.Code() != tt.code || len(ps) != 1 || ps[0].Rule != tt.rule || ps[0].Path != "" {
+			t.Errorf("UnmarshalJSON(%s): got %q %+v, want %q rule %q", tt.text, e.Code(), ps, tt.code, tt.rule)
+		}
+		if u != kept {
+			t.Errorf("UnmarshalJSON(%s) failed and changed the value to %v", tt.text, u)
 		}
 	}
 }
 
-// exactNanos returns the value of the decimal text times 10^9, rounded half
-// to even, as big.Rat computes it: the oracle for parseUnixTime.
-func exactNanos(text string) (*big.Int, bool) {
-	r, ok := new(big.Rat).SetString(text)
-	if !ok {
-		return nil, false
+func TestUnixTimeMarshalJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		t    interaction.UnixTime
+		want string
+	}{
+		{interaction.UnixTime{}, "0"},
+		{unixTime(1234567890, 0), "1234567890"},
+		{unixTime(1234567890, 5e8), "1234567890.5"},
+		{unixTime(1234567890, 1), "1234567890.000000001"},
+		{unixTime(1234567890, 123456780), "1234567890.12345678"},
+		{unixTime(-2, 5e8), "-1.5"},
+		{unixTime(0, -1), "-0.000000001"},
+		{unixTime(1e18-1, 999999999), "999999999999999999.999999999"},
+		// Another location, and a monotonic reading, change nothing.
+		{interaction.UnixTime{Time: time.Unix(1234567890, 5e8).In(time.FixedZone("AEST", 10*3600))}, "1234567890.5"},
 	}
-	r.Mul(r, new(big.Rat).SetInt64(1e9))
-	q, m := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
-	// Round half to even on the magnitude.
-	twice := new(big.Int).Mul(new(big.Int).Abs(m), big.NewInt(2))
-	switch c := twice.Cmp(r.Denom()); {
-	case c > 0 || c == 0 && q.Bit(0) == 1:
-		if r.Sign() < 0 {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
+	for _, tt := range tests {
+		got, err := json.Marshal(tt.t)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("json.Marshal(%v) = %s, %v; want %s", tt.t, got, err, tt.want)
 		}
-	}
-	return q, true
-}
-
-// FuzzUnixTime checks parseUnixTime against exact rational arithmetic, and
-// that appendUnixTime's output parses back to the same time.
-func FuzzUnixTime(f *testing.F) {
-	for _, s := range []string{"1234567890", "1.2345678905e9", "-0.25", "1234567890.1234567895", "5e-10", "9.99999999999999999e17"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		if !isJSONNumber(text) || len(text) > 200 {
-			return
-		}
-		got, ok := parseUnixTime([]byte(text))
-		want, _ := exactNanos(text)
-		limit := new(big.Int).Mul(big.NewInt(1e18), big.NewInt(1e9))
-		inRange := new(big.Int).Abs(want).Cmp(limit) < 0
-		if ok != inRange {
-			t.Fatalf("parseUnixTime(%s): ok %v, want %v (exact %v ns)", text, ok, inRange, want)
-		}
-		if !ok {
-			return
-		}
-		gotNanos := new(big.Int).Mul(big.NewInt(got.Unix()), big.NewInt(1e9))
-		gotNanos.Add(gotNanos, big.NewInt(int64(got.Nanosecond())))
-		if got.IsZero() {
-			gotNanos.SetInt64(0)
-		}
-		if gotNanos.Cmp(want) != 0 {
-			t.Fatalf("parseUnixTime(%s) = %v ns, want %v ns", text, gotNanos, want)
-		}
-		back, ok := parseUnixTime(appendUnixTime(nil, got))
-		if !ok || !back.Equal(got) {
-			t.Fatalf("%s: %v encodes as %s, which parses as %v", text, got, appendUnixTime(nil, got), back)
-		}
-	})
-}
-
-// isJSONNumber reports whether s is a number in JSON's grammar whose
-// exponent, if any, has at most 3 digits (so that big.Rat can afford it).
-func isJSONNumber(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	digits := func() int {
-		n := 0
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i, n = i+1, n+1
-		}
-		return n
-	}
-	switch {
-	case i < len(s) && s[i] == '0':
-		i++
-	case digits() == 0:
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		if digits() == 0 {
-			return false
+		var back interaction.UnixTime
+		if err := json.Unmarshal(got, &back); err != nil || !back.Equal(tt.t.Time) || back.IsZero() != tt.t.IsZero() {
+			t.Errorf("%s decodes as %v, %v; want %v", got, back, err, tt.t)
 		}
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if n := digits(); n == 0 || n > 3 {
-			return false
-		}
+	now := interaction.UnixTime{Time: time.Now()}
+	b, _ := json.Marshal(now)
+	var back interaction.UnixTime
+	if err := json.Unmarshal(b, &back); err != nil || !back.Equal(now.Time) {
+		t.Errorf("time.Now() %v round-trips through %s as %v, %v", now, b, back, err)
 	}
-	return i == len(s)
 }

@@ -113,6 +113,11 @@ func TestDemoServer(t *testing.T) {
 		if diff := cmp.Diff(seed, got, testutil.CmpOptions); diff != "" {
 			t.Errorf("seed flow differs (-want +got):\n%s", diff)
 		}
+		_, err = c.FetchAuthflow(context.Background(), ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"))
+		var e *apierrors.Error
+		if !errors.Is(err, apierrors.NotFound) || !errors.As(err, &e) || e.StatusCode() != 404 || e.Message() != "no such resource" {
+			t.Errorf("unknown flow: %v", err)
+		}
 		s.stop(t, syscall.SIGTERM)
 		if !strings.Contains(s.stderr.String(), "WITHOUT authentication") {
 			t.Errorf("stderr does not warn about serving without authentication:\n%s", s.stderr)
@@ -122,11 +127,18 @@ func TestDemoServer(t *testing.T) {
 	t.Run("token from the environment, flag wins", func(t *testing.T) {
 		s := start(t, bin, []string{"AUTHFLOW_TOKEN=from-env"}, "-addr", "127.0.0.1:0", "-token", "from-flag")
 		id := ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nqprv12gz6v99a2v4")
-		for tok, wantErr := range map[string]error{"": apierrors.ErrNotAuthenticated, "from-env": apierrors.ErrBadAuthToken, "from-flag": nil} {
+		for tok, wantErr := range map[string]error{"": apierrors.NotAuthenticated, "from-env": apierrors.BadAuthToken, "from-flag": nil} {
 			c, _ := authflow.NewClient(s.url, authflow.WithBearerToken(tok))
 			_, err := c.FetchAuthflow(context.Background(), id)
-			if !errors.Is(err, wantErr) && !(wantErr == nil && err == nil) {
-				t.Errorf("token %q: error %v, want %v", tok, err, wantErr)
+			if wantErr == nil {
+				if err != nil {
+					t.Errorf("token %q: %v", tok, err)
+				}
+				continue
+			}
+			var e *apierrors.Error
+			if !errors.Is(err, wantErr) || !errors.As(err, &e) || e.StatusCode() != 401 {
+				t.Errorf("token %q: error %v, want %v with status 401", tok, err, wantErr)
 			}
 		}
 		s.stop(t, os.Interrupt)
