@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	stderrors "errors"
 	"math"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // marshal returns what encoding/json writes for v.
@@ -17,6 +19,56 @@ func marshal(t *testing.T, v any) string {
 	return string(b)
 }
 
+// marshalString returns what encoding/json writes for s, in the form of
+// encoding/json v1 as built by default, which AppendString keeps: each byte
+// of invalid UTF-8 as the escape \ufffd. Built on encoding/json/v2
+// (GOEXPERIMENT=jsonv2), encoding/json writes U+FFFD there as it is; the
+// valid runs of s are written the same either way.
+func marshalString(t *testing.T, s string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteByte('"')
+	run := 0 // start of the current valid run
+	flush := func(end int) {
+		if end > run {
+			m := marshal(t, s[run:end])
+			b.WriteString(m[1 : len(m)-1])
+		}
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			flush(i)
+			b.WriteString(`\ufffd`)
+			run = i + 1
+		}
+		i += size
+	}
+	flush(len(s))
+	b.WriteByte('"')
+	return b.String()
+}
+
+// checkAppendString checks AppendString(s) against marshalString, and that
+// it decodes as encoding/json's own encoding of s does.
+func checkAppendString(t *testing.T, s string) {
+	t.Helper()
+	got := AppendString([]byte("prefix"), s)
+	if want := "prefix" + marshalString(t, s); string(got) != want {
+		t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+	}
+	var fromAppend, fromMarshal string
+	if err := json.Unmarshal(got[len("prefix"):], &fromAppend); err != nil {
+		t.Fatalf("AppendString(%q) = %s: %v", s, got, err)
+	}
+	if err := json.Unmarshal([]byte(marshal(t, s)), &fromMarshal); err != nil || fromAppend != fromMarshal {
+		t.Fatalf("AppendString(%q) decodes as %q, json.Marshal's as %q (%v)", s, fromAppend, fromMarshal, err)
+	}
+	if utf8.ValidString(s) && string(got[len("prefix"):]) != marshal(t, s) {
+		t.Fatalf("AppendString(%q) = %s, json.Marshal %s", s, got, marshal(t, s))
+	}
+}
+
 var stringCases = []string{
 	"", "plain", `"quoted" and \backslash\`, "<script>&amp;</script>",
 	"\x00\x01\x07\b\f\n\r\t\x1f\x7f", "é 中 😀", "\u2028\u2029",
@@ -27,9 +79,10 @@ var stringCases = []string{
 func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	for _, s := range stringCases {
-		if got, want := string(AppendString([]byte("prefix"), s)), "prefix"+marshal(t, s); got != want {
-			t.Errorf("AppendString(%q) = %s, want %s", s, got, want)
-		}
+		t.Run("", func(t *testing.T) { checkAppendString(t, s) })
+	}
+	if got, want := marshalString(t, "a\xffb<"), `"a\ufffdb\u003c"`; got != want {
+		t.Errorf("marshalString = %s, want %s", got, want)
 	}
 }
 
@@ -62,11 +115,7 @@ func FuzzAppendString(f *testing.F) {
 	for _, s := range stringCases {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := string(AppendString(nil, s)), marshal(t, s); got != want {
-			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
-		}
-	})
+	f.Fuzz(checkAppendString)
 }
 
 func FuzzAppendFloat(f *testing.F) {
