@@ -111,49 +111,6 @@ func TestGoldenRoundTrip(t *testing.T) {
 	}
 }
 
-// plainAuthflow is the struct a user would write for encoding/json, with the
-// keys in the same order: strings for IDs and addresses, a float64 for at, a
-// []float64 for lat_long, pointers for the nullable fields. Its validate tags
-// are what the same user would write for validator/v10: they are the
-// baseline of BenchmarkValidate.
-type plainAuthflow struct {
-	AccountID     string        `json:"account_id" validate:"required,len=32,lowercase,alphanum"`
-	DeviceID      string        `json:"device_id" validate:"required,len=32,lowercase,alphanum"`
-	DomainID      string        `json:"domain_id" validate:"required,len=32,lowercase,alphanum"`
-	FactorNames   []string      `json:"factor_names" validate:"unique,dive,required"`
-	FirstSeen     *plainDetails `json:"first_seen" validate:"omitnil"`
-	ID            string        `json:"id" validate:"required,len=32,lowercase,alphanum"`
-	LastSeen      *plainDetails `json:"last_seen" validate:"omitnil"`
-	PlanName      string        `json:"plan_name" validate:"required"`
-	PoolID        string        `json:"pool_id" validate:"required,len=32,lowercase,alphanum"`
-	RequiredEmail *string       `json:"required_email" validate:"omitnil,email"`
-	ReturnURL     string        `json:"return_url" validate:"omitempty,http_url"`
-	SessionID     string        `json:"session_id" validate:"required,len=32,lowercase,alphanum"`
-	Status        string        `json:"status" validate:"required,oneof=new pending finished complete cancelled"`
-	Title         string        `json:"title"`
-	Type          string        `json:"type" validate:"eq=authflow"`
-}
-
-// plainDetails is plainAuthflow's InteractionDetails. Its timezone is only
-// required: validator's "timezone" calls time.LoadLocation, which reads the
-// zone database from disk on every call, and would swamp the baseline.
-type plainDetails struct {
-	ASN            uint32    `json:"asn" validate:"required,min=1"`
-	At             float64   `json:"at" validate:"required"`
-	City           string    `json:"city"`
-	CountryCode    string    `json:"country_code" validate:"required,len=2,uppercase,alpha"`
-	JA4Fingerprint string    `json:"ja4_fingerprint" validate:"required,len=36"`
-	LatLong        []float64 `json:"lat_long" validate:"len=2"`
-	RegionCode     string    `json:"region_code"`
-	RemoteIP       string    `json:"remote_ip" validate:"required,ip"`
-	Timezone       string    `json:"timezone" validate:"required"`
-	UserAgent      string    `json:"user_agent"`
-}
-
-type plainFetchResponse struct {
-	Status  string         `json:"status" validate:"eq=success"`
-	Summary *plainAuthflow `json:"summary" validate:"required"`
-}
 
 // TestEncodingMatchesEncodingJSON checks, for every fixture whose times are
 // whole seconds (a float64 cannot carry the others exactly), that encoding
@@ -168,7 +125,7 @@ func TestEncodingMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 	for name, doc := range docs {
-		var plain plainFetchResponse
+		var plain naiveFetchResponse
 		if err := json.Unmarshal(doc, &plain); err != nil {
 			t.Fatal(err)
 		}
