@@ -36,6 +36,7 @@
 package authflow
 
 import (
+	"hash/maphash"
 	"strconv"
 
 	"github.com/go-playground/validator/v10"
@@ -144,7 +145,7 @@ type SuccessStatus struct{}
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (a *Authflow) Validate() error {
-	return validation.Check(a)
+	return a.validate(false)
 }
 
 // Clone returns a deep copy of a, which shares no memory with a: changing
@@ -172,56 +173,160 @@ func (a *Authflow) Clone() *Authflow {
 	return &c
 }
 
-func init() {
-	validation.RegisterRule(validation.Rule{
-		Tag:     string(apierrors.RuleStatus),
-		Message: "must be one of new, pending, finished, complete, cancelled",
-		Check: func(fl validator.FieldLevel) bool {
-			return Status(fl.Field().String()).IsKnown()
-		},
-	})
-	validation.RegisterStruct(checkAuthflow, Authflow{})
+// The validators of Authflow: strict for what a server sends, and tolerant
+// of a status this version does not know for what a client receives.
+var (
+	strictValidator = validation.Validator{
+		Rules:   []validation.Rule{{Tag: string(apierrors.RuleStatus), Message: statusMessage, Check: knownStatus}},
+		Structs: structRules,
+	}
+	tolerantValidator = validation.Validator{
+		Rules:   []validation.Rule{{Tag: string(apierrors.RuleStatus), Message: statusMessage, Check: anyStatus}},
+		Structs: structRules,
+	}
+	structRules = []validation.StructRule{
+		{Fn: checkAuthflow, Type: Authflow{}},
+		{Fn: validation.CheckLatLong, Type: interaction.Details{}},
+	}
+)
+
+const statusMessage = "must be one of new, pending, finished, complete, cancelled"
+
+func knownStatus(fl validator.FieldLevel) bool { return Status(fl.Field().String()).IsKnown() }
+
+func anyStatus(validator.FieldLevel) bool { return true }
+
+// validate checks a as [Authflow.Validate] does, or, tolerant, without
+// refusing a status this version does not know.
+func (a *Authflow) validate(tolerant bool) error {
+	if a.ok(tolerant) {
+		return nil
+	}
+	if tolerant {
+		return tolerantValidator.Check(a)
+	}
+	return strictValidator.Check(a)
+}
+
+// ok reports, without reflection, whether a passes every rule: the fast
+// path of validating a valid flow. The validator stays the authority and
+// the one that reports problems; FuzzValidateAgrees keeps the two in
+// agreement.
+func (a *Authflow) ok(tolerant bool) bool {
+	if a.AccountID.IsZero() || a.DeviceID.IsZero() || a.DomainID.IsZero() || a.ID.IsZero() ||
+		a.PoolID.IsZero() || a.SessionID.IsZero() || a.PlanName == "" || a.Status == "" ||
+		!tolerant && !a.Status.IsKnown() {
+		return false
+	}
+	if a.RequiredEmail != nil && !validation.IsEmail(*a.RequiredEmail) ||
+		a.ReturnURL != "" && !validation.IsHTTPURL(a.ReturnURL) {
+		return false
+	}
+	if factorNameProblems(a.FactorNames, func(int, apierrors.Rule, int) bool { return false }) {
+		return false
+	}
+	for _, d := range [2]*interaction.Details{a.FirstSeen, a.LastSeen} {
+		if d != nil && !validation.DetailsOK(d.ASN, d.At.Time, d.CountryCode, d.JA4Fingerprint, d.Timezone, d.LatLong, d.RemoteIP) {
+			return false
+		}
+	}
+	return !lastSeenBeforeFirst(a)
+}
+
+// lastSeenBeforeFirst reports whether a's last_seen.at is before its
+// first_seen.at.
+func lastSeenBeforeFirst(a *Authflow) bool {
+	f, l := a.FirstSeen, a.LastSeen
+	return f != nil && l != nil && !f.At.IsZero() && !l.At.IsZero() && l.At.Before(f.At.Time)
 }
 
 // checkAuthflow checks the rules that span fields or entries.
 func checkAuthflow(sl validator.StructLevel) {
 	a := validation.StructValue[Authflow](sl)
-	checkFactorNames(sl, a.FactorNames)
-	if f, l := a.FirstSeen, a.LastSeen; f != nil && l != nil && !f.At.IsZero() && !l.At.IsZero() && l.At.Before(f.At.Time) {
+	path := func(i int) string { return "factor_names[" + strconv.Itoa(i) + "]" }
+	reported, more := 0, 0
+	factorNameProblems(a.FactorNames, func(i int, rule apierrors.Rule, first int) bool {
+		if reported == apierrors.MaxProblems {
+			more++
+			return true
+		}
+		reported++
+		if rule == apierrors.RuleRequired {
+			validation.Report(sl, path(i), rule, "is required")
+		} else {
+			validation.Report(sl, path(i), rule, "repeats "+path(first))
+		}
+		return true
+	})
+	validation.ReportOmitted(sl, more)
+	if lastSeenBeforeFirst(a) {
 		validation.Report(sl, "last_seen.at", apierrors.RuleNotBeforeFirstSeen, "must not be before first_seen.at")
 	}
 }
 
-// checkFactorNames reports empty and repeated factor names.
-func checkFactorNames(sl validator.StructLevel, names FactorNames) {
-	path := func(i int) string { return "factor_names[" + strconv.Itoa(i) + "]" }
-	// Few names: compare pairs. Many: a map, so a hostile list costs O(n).
-	var seen map[string]int
-	if len(names) > 16 {
-		seen = make(map[string]int, len(names))
-	}
-	for i, name := range names {
-		if name == "" {
-			validation.Report(sl, path(i), apierrors.RuleRequired, "is required")
-			continue
-		}
-		first := -1
-		if seen != nil {
-			if j, ok := seen[name]; ok {
-				first = j
-			} else {
-				seen[name] = i
+// factorNameProblems finds the empty and the repeated names, in order, and
+// calls problem for each with its index, its rule (required or unique) and,
+// for a repeat, the index of the name's first entry, for as long as problem
+// returns true. It reports whether it found any. Its work is linear in the
+// list and its memory four bytes a name at most: a hostile list of many
+// names costs no more than its size.
+func factorNameProblems(names FactorNames, problem func(i int, rule apierrors.Rule, first int) bool) bool {
+	found := false
+	if len(names) <= 16 {
+		// Few names: compare pairs.
+		for i, name := range names {
+			if name == "" {
+				found = true
+				if !problem(i, apierrors.RuleRequired, -1) {
+					return true
+				}
+				continue
 			}
-		} else {
 			for j := range i {
 				if names[j] == name {
-					first = j
+					found = true
+					if !problem(i, apierrors.RuleUnique, j) {
+						return true
+					}
 					break
 				}
 			}
 		}
-		if first >= 0 {
-			validation.Report(sl, path(i), apierrors.RuleUnique, "repeats "+path(first))
+		return found
+	}
+	// Many: an open-addressing table of first indices, with a random seed so
+	// that no list can be made to collide.
+	size := 1
+	for size < 2*len(names) {
+		size <<= 1
+	}
+	table := make([]int32, size)
+	for i := range table {
+		table[i] = -1
+	}
+	seed := maphash.MakeSeed()
+	for i, name := range names {
+		if name == "" {
+			found = true
+			if !problem(i, apierrors.RuleRequired, -1) {
+				return true
+			}
+			continue
+		}
+		for h := int(maphash.String(seed, name)) & (size - 1); ; h = (h + 1) & (size - 1) {
+			j := table[h]
+			if j < 0 {
+				table[h] = int32(i)
+				break
+			}
+			if names[j] == name {
+				found = true
+				if !problem(i, apierrors.RuleUnique, int(j)) {
+					return true
+				}
+				break
+			}
 		}
 	}
+	return found
 }

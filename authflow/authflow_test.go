@@ -111,7 +111,6 @@ func TestGoldenRoundTrip(t *testing.T) {
 	}
 }
 
-
 // TestEncodingMatchesEncodingJSON checks, for every fixture whose times are
 // whole seconds (a float64 cannot carry the others exactly), that encoding
 // writes exactly what encoding/json writes for the plain struct decoded from

@@ -190,7 +190,7 @@ func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 		return nil, responseError(resp.StatusCode, "the response holds the authflow "+flow.ID.String()+", not "+id.String(), nil)
 	}
 	if c.validate {
-		if err := flow.Validate(); err != nil {
+		if err := flow.validate(true); err != nil {
 			return nil, responseError(resp.StatusCode, "invalid authflow in the response", err)
 		}
 	}

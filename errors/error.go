@@ -92,8 +92,16 @@ const MaxProblems = 10
 // This package's users rarely call Invalid: it is how this module's decoders
 // and validation report refused values.
 func Invalid(problems ...Problem) *Error {
+	return InvalidMore(0, problems...)
+}
+
+// InvalidMore is [Invalid] for a report whose maker stopped listing problems:
+// more problems were found beyond those given, and are counted with those
+// Invalid leaves out ([Error.Omitted]). The code follows from the problems
+// given.
+func InvalidMore(more int, problems ...Problem) *Error {
 	if len(problems) == 0 {
-		return &Error{code: InvalidValue, message: "invalid value", report: true}
+		return &Error{code: InvalidValue, message: "invalid value", omitted: max(more, 0), report: true}
 	}
 	code := RequiredValue
 	for _, p := range problems {
@@ -107,7 +115,7 @@ func Invalid(problems ...Problem) *Error {
 		}
 	}
 	kept := problems[:min(len(problems), MaxProblems)]
-	omitted := len(problems) - len(kept)
+	omitted := len(problems) - len(kept) + max(more, 0)
 	n := len(kept) * 2
 	for _, p := range kept {
 		n += len(p.Path) + len(p.Message) + 2

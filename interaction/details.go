@@ -26,10 +26,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/go-playground/validator/v10"
-
-	apierrors "github.com/authflow-dev/authflow-go/errors"
-	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 	"github.com/authflow-dev/authflow-go/internal/validation"
 )
 
@@ -130,33 +126,14 @@ func (ll LatLong) Long() float64 { return ll[1] }
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (d *Details) Validate() error {
-	return validation.Check(d)
+	if validation.DetailsOK(d.ASN, d.At.Time, d.CountryCode, d.JA4Fingerprint, d.Timezone, d.LatLong, d.RemoteIP) {
+		return nil
+	}
+	return validator.Check(d)
 }
 
-func init() {
-	validation.RegisterRule(validation.Rule{
-		Tag:     string(apierrors.RuleTimestamp),
-		Message: "must be a time less than 10^18 seconds from 1970, and not 1970-01-01T00:00:00Z",
-		Check: func(fl validator.FieldLevel) bool {
-			t, ok := validation.Value[UnixTime](fl)
-			// Unix rounds down, to a whole second, and Nanosecond adds the
-			// rest: -10^18 s and a fraction is less than 10^18 s from 1970.
-			s, ns := t.Unix(), t.Nanosecond()
-			inRange := s < jsonwire.MaxUnixSeconds && (s > -jsonwire.MaxUnixSeconds || s == -jsonwire.MaxUnixSeconds && ns > 0)
-			return ok && inRange && !(s == 0 && ns == 0)
-		},
-	})
-	validation.RegisterStruct(checkLatLong, Details{})
-}
-
-// checkLatLong reports a latitude or longitude out of range, at the index it
-// has in the JSON array.
-func checkLatLong(sl validator.StructLevel) {
-	ll := validation.StructValue[Details](sl).LatLong
-	if !(ll[0] >= -90 && ll[0] <= 90) {
-		validation.Report(sl, "lat_long[0]", apierrors.RuleLatitude, "must be a latitude from -90 to 90")
-	}
-	if !(ll[1] >= -180 && ll[1] <= 180) {
-		validation.Report(sl, "lat_long[1]", apierrors.RuleLongitude, "must be a longitude from -180 to 180")
-	}
+// validator checks Details with the rules of its tags and its position's
+// struct-level rule.
+var validator = validation.Validator{
+	Structs: []validation.StructRule{{Fn: validation.CheckLatLong, Type: Details{}}},
 }

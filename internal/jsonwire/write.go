@@ -68,16 +68,26 @@ func AppendString(b []byte, s string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// htmlSafe reports the ASCII bytes AppendString writes as they are.
-var htmlSafe = func() (t [utf8.RuneSelf]bool) {
-	for c := ' '; c < utf8.RuneSelf; c++ {
-		t[c] = true
-	}
-	for _, c := range `"\<>&` {
-		t[c] = false
-	}
-	return t
-}()
+// htmlSafe reports the ASCII bytes AppendString writes as they are: every
+// printable byte but " \ < > &. It is constant data, built by no code.
+var htmlSafe = [utf8.RuneSelf]bool{
+	false, false, false, false, false, false, false, false, // 0x0
+	false, false, false, false, false, false, false, false, // 0x8
+	false, false, false, false, false, false, false, false, // 0x10
+	false, false, false, false, false, false, false, false, // 0x18
+	true, true, false, true, true, true, false, true, // 0x20
+	true, true, true, true, true, true, true, true, // 0x28
+	true, true, true, true, true, true, true, true, // 0x30
+	true, true, true, true, false, true, false, true, // 0x38
+	true, true, true, true, true, true, true, true, // 0x40
+	true, true, true, true, true, true, true, true, // 0x48
+	true, true, true, true, true, true, true, true, // 0x50
+	true, true, true, true, false, true, true, true, // 0x58
+	true, true, true, true, true, true, true, true, // 0x60
+	true, true, true, true, true, true, true, true, // 0x68
+	true, true, true, true, true, true, true, true, // 0x70
+	true, true, true, true, true, true, true, true, // 0x78
+}
 
 // ErrUnsupportedFloat is returned by [AppendFloat] for NaN and ±Inf, which
 // JSON cannot represent.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 
@@ -51,7 +52,75 @@ func builtinRules() []Rule {
 			a, ok := Value[netip.Addr](fl)
 			return ok && a.Zone() == ""
 		}},
+		{Tag: string(apierrors.RuleTimestamp), Message: "must be a time less than 10^18 seconds from 1970, and not 1970-01-01T00:00:00Z", Check: func(fl validator.FieldLevel) bool {
+			t, ok := timeOf(fl.Field())
+			return ok && IsTimestamp(t)
+		}},
 	}
+}
+
+// timeOf returns the time a field holds: a time.Time, or a struct that
+// embeds one as its first field (interaction.UnixTime).
+func timeOf(f reflect.Value) (time.Time, bool) {
+	if f.Kind() == reflect.Struct && f.Type() != reflect.TypeFor[time.Time]() && f.NumField() > 0 {
+		f = f.Field(0)
+	}
+	if f.Type() != reflect.TypeFor[time.Time]() {
+		return time.Time{}, false
+	}
+	if f.CanAddr() {
+		return *f.Addr().Interface().(*time.Time), true
+	}
+	return f.Interface().(time.Time), true
+}
+
+// IsTimestamp reports whether t is a time the API's JSON holds exactly and
+// tells from a missing one: less than 10^18 seconds either side of 1970,
+// and not 1970-01-01T00:00:00Z, which is JSON's 0.
+func IsTimestamp(t time.Time) bool {
+	// Unix rounds down, to a whole second, and Nanosecond adds the rest:
+	// -10^18 s and a fraction is less than 10^18 s from 1970.
+	s, ns := t.Unix(), t.Nanosecond()
+	inRange := s < maxUnixSeconds && (s > -maxUnixSeconds || s == -maxUnixSeconds && ns > 0)
+	return inRange && !(s == 0 && ns == 0)
+}
+
+// maxUnixSeconds bounds a timestamp, as decoding bounds it.
+const maxUnixSeconds = 1e18
+
+// CheckLatLong is the struct-level rule of InteractionDetails' position: it
+// reports a latitude outside [-90, 90] or a longitude outside [-180, 180]
+// (NaN is outside) at the index each has in the JSON array. It reads the
+// struct's LatLong field, a [2]float64.
+func CheckLatLong(sl validator.StructLevel) {
+	ll := sl.Current().FieldByName("LatLong")
+	if ll.Kind() != reflect.Array || ll.Len() != 2 {
+		panic("validation: CheckLatLong on a struct without a [2]float64 LatLong field")
+	}
+	if lat := ll.Index(0).Float(); !IsLatitude(lat) {
+		Report(sl, "lat_long[0]", apierrors.RuleLatitude, "must be a latitude from -90 to 90")
+	}
+	if long := ll.Index(1).Float(); !IsLongitude(long) {
+		Report(sl, "lat_long[1]", apierrors.RuleLongitude, "must be a longitude from -180 to 180")
+	}
+}
+
+// IsLatitude reports whether lat is in [-90, 90].
+func IsLatitude(lat float64) bool { return lat >= -90 && lat <= 90 }
+
+// IsLongitude reports whether long is in [-180, 180].
+func IsLongitude(long float64) bool { return long >= -180 && long <= 180 }
+
+// DetailsOK reports, without reflection, whether an InteractionDetails with
+// these values passes every rule that the validator checks for it: the
+// fast path of validating a valid value. The validator stays the authority
+// (and the one to report problems); a differential fuzz test keeps the two
+// in agreement.
+func DetailsOK(asn uint32, at time.Time, countryCode, ja4, timezone string, latLong [2]float64, ip netip.Addr) bool {
+	return asn != 0 && !at.IsZero() && IsTimestamp(at) &&
+		IsCountryCode(countryCode) && JA4Problem(ja4) == "" && IsTimezone(timezone) &&
+		IsLatitude(latLong[0]) && IsLongitude(latLong[1]) &&
+		ip.IsValid() && ip.Zone() == ""
 }
 
 // Value returns the field's value as a T, without allocating when the field

@@ -1,25 +1,29 @@
-// Package validation holds the module's one validator/v10 validator and turns
-// what it finds into API errors.
+// Package validation holds the module's validator/v10 validators, turns
+// what they find into API errors, and the rules' checks themselves.
 //
-// The validator is built once, on first use, and caches what it learns about
-// each struct type. Struct tags name the rules: validator's own "required"
-// (absent, null, empty or zero: with WithRequiredStructEnabled it also sees a
-// zero ID or a zero netip.Addr) and this package's rules, such as
-// "country_code" and "timezone" (see rules.go). A package with rules of its
-// own registers them from its init function with [RegisterRule] and
-// [RegisterStruct]: validator's registration is not safe once validation has
-// started, so a registration after the first [Check] panics.
+// A package that validates declares a [Validator] as a package-level
+// composite literal, naming the rules of its own types; validator/v10 is
+// built on the first [Validator.Check], so nothing runs at package init.
+// Struct tags name the rules, with the words problems report:
+// validator's own "required" (absent, null, empty or zero: with
+// WithRequiredStructEnabled it also sees a zero ID or a zero netip.Addr)
+// and this package's rules, such as "country_code" and "timezone" (see
+// rules.go).
 //
-// [Check] reports problems by JSON path: the tag name function gives each
+// Check reports problems by JSON path: the tag name function gives each
 // field its json name, so a field error's namespace, less the root struct's
-// name, is the path ("first_seen.country_code").
+// name, is the path ("first_seen.country_code"). Problems are sorted by
+// path, array positions by number, and at most [apierrors.MaxProblems] are
+// listed; struct-level rules that may find many problems stop reporting
+// after that many and count the rest with [ReportOmitted], so that the
+// report's cost stays in proportion to what it lists.
 package validation
 
 import (
-	"cmp"
 	"errors"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -51,43 +55,44 @@ type Rule struct {
 	NilPasses bool
 }
 
-// registry is what is registered before the validator is built.
-var registry struct {
-	sync.Mutex
-	built   bool
-	rules   []Rule
-	structs []structRule
+// A StructRule is a struct-level rule, for rules that span fields: Fn runs
+// for every value of Type's type and reports each problem with [Report].
+type StructRule struct {
+	Fn   validator.StructLevelFunc
+	Type any
 }
 
-type structRule struct {
-	fn    validator.StructLevelFunc
-	types []any
+// A Validator validates values with this package's field rules and the
+// rules given. Declare one as a package-level composite literal: the
+// validator/v10 instance is built on the first Check. It is safe for
+// concurrent use; its fields must not change once declared.
+type Validator struct {
+	// Rules are field rules beyond this package's own.
+	Rules []Rule
+	// Structs are the struct-level rules.
+	Structs []StructRule
+
+	once  sync.Once
+	v     *validator.Validate
+	rules map[string]Rule // by tag, for reporting
 }
 
-// rules maps each registered tag to its Rule, for reporting. It is written
-// only while the validator is built.
-var rules = map[string]Rule{}
-
-// RegisterRule adds a field rule. Call it only from an init function.
-func RegisterRule(r Rule) {
-	registry.Lock()
-	defer registry.Unlock()
-	if registry.built {
-		panic("validation: RegisterRule(" + r.Tag + ") after the validator was built")
+// build makes the validator/v10 instance.
+func (vr *Validator) build() {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(jsonName)
+	v.RegisterAlias(string(apierrors.RuleCountryCode), countryCodeTag)
+	vr.rules = map[string]Rule{}
+	for _, r := range append(builtinRules(), vr.Rules...) {
+		if err := v.RegisterValidation(r.Tag, r.Check, r.NilPasses); err != nil {
+			panic("validation: registering " + r.Tag + ": " + err.Error())
+		}
+		vr.rules[r.Tag] = r
 	}
-	registry.rules = append(registry.rules, r)
-}
-
-// RegisterStruct adds a struct-level rule for the given types, for rules that
-// span fields. fn reports each problem with [Report]. Call it only from an
-// init function.
-func RegisterStruct(fn validator.StructLevelFunc, types ...any) {
-	registry.Lock()
-	defer registry.Unlock()
-	if registry.built {
-		panic("validation: RegisterStruct after the validator was built")
+	for _, s := range vr.Structs {
+		v.RegisterStructValidation(s.Fn, s.Type)
 	}
-	registry.structs = append(registry.structs, structRule{fn, types})
+	vr.v = v
 }
 
 // Report reports a problem from a struct-level rule: the value at path,
@@ -97,26 +102,16 @@ func Report(sl validator.StructLevel, path string, rule apierrors.Rule, message 
 	sl.ReportError(nil, path, path, string(rule), message)
 }
 
-// instance is the shared validator, built on first use.
-var instance = sync.OnceValue(func() *validator.Validate {
-	registry.Lock()
-	defer registry.Unlock()
-	registry.built = true
+// omittedTag is the tag of the marker [ReportOmitted] reports.
+const omittedTag = "omitted_problems"
 
-	v := validator.New(validator.WithRequiredStructEnabled())
-	v.RegisterTagNameFunc(jsonName)
-	v.RegisterAlias(string(apierrors.RuleCountryCode), countryCodeTag)
-	for _, r := range append(builtinRules(), registry.rules...) {
-		if err := v.RegisterValidation(r.Tag, r.Check, r.NilPasses); err != nil {
-			panic("validation: registering " + r.Tag + ": " + err.Error())
-		}
-		rules[r.Tag] = r
+// ReportOmitted reports, from a struct-level rule that stopped reporting
+// problems, that it found n more.
+func ReportOmitted(sl validator.StructLevel, n int) {
+	if n > 0 {
+		sl.ReportError(nil, "", "", omittedTag, strconv.Itoa(n))
 	}
-	for _, s := range registry.structs {
-		v.RegisterStructValidation(s.fn, s.types...)
-	}
-	return v
-})
+}
 
 // jsonName returns the name a field has in JSON, or "" (validator then uses
 // the Go name) for a field without one.
@@ -129,12 +124,19 @@ func jsonName(f reflect.StructField) string {
 }
 
 // Check validates v, a pointer to a struct, and returns nil or an
-// [*apierrors.Error]: code RequiredValue when every problem is a missing
-// value, InvalidValue otherwise, with one [apierrors.Problem] per failing
-// rule, sorted by path. A v that validator cannot validate (not a struct) is
-// a programming error, reported with code Unexpected.
-func Check(v any) error {
-	err := instance().Struct(v)
+// [*apierrors.Error] made by [apierrors.InvalidMore]: code RequiredValue when
+// every problem is a missing value, InvalidValue otherwise, its problems
+// sorted by path. Fields named in except, by their Go names relative to v
+// (such as "Status"), are not checked. A v that validator cannot validate
+// (not a struct) is a programming error, reported with code Unexpected.
+func (vr *Validator) Check(v any, except ...string) error {
+	vr.once.Do(vr.build)
+	var err error
+	if len(except) > 0 {
+		err = vr.v.StructExcept(v, except...)
+	} else {
+		err = vr.v.Struct(v)
+	}
 	if err == nil {
 		return nil
 	}
@@ -144,11 +146,59 @@ func Check(v any) error {
 	}
 	root := rootName(v)
 	problems := make([]apierrors.Problem, 0, len(fieldErrs))
+	omitted := 0
 	for _, fe := range fieldErrs {
-		problems = append(problems, problem(fe, root))
+		if fe.Tag() == omittedTag {
+			n, _ := strconv.Atoi(fe.Param())
+			omitted += n
+			continue
+		}
+		problems = append(problems, vr.problem(fe, root))
 	}
-	slices.SortStableFunc(problems, func(a, b apierrors.Problem) int { return cmp.Compare(a.Path, b.Path) })
-	return apierrors.Invalid(problems...)
+	slices.SortStableFunc(problems, func(a, b apierrors.Problem) int { return ComparePaths(a.Path, b.Path) })
+	return apierrors.InvalidMore(omitted, problems...)
+}
+
+// ComparePaths orders JSON paths as a reader expects: by key, and array
+// positions by number, so that "names[2]" comes before "names[10]".
+func ComparePaths(a, b string) int {
+	for a != "" && b != "" {
+		if isDigit(a[0]) && isDigit(b[0]) {
+			i, j := digits(a), digits(b)
+			// Neither has leading zeros: the longer number is the larger.
+			if c := compareInts(i, j); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a[:i], b[:j]); c != 0 {
+				return c
+			}
+			a, b = a[i:], b[j:]
+			continue
+		}
+		if a[0] != b[0] {
+			return compareInts(int(a[0]), int(b[0]))
+		}
+		a, b = a[1:], b[1:]
+	}
+	return compareInts(len(a), len(b))
+}
+
+func digits(s string) int {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	return i
+}
+
+func compareInts(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // rootName returns the name validator gives the struct v is or points to
@@ -168,7 +218,7 @@ func rootName(v any) string {
 
 // problem turns a field error into a problem. root is the name of the root
 // struct's type, which starts the field error's namespace.
-func problem(fe validator.FieldError, root string) apierrors.Problem {
+func (vr *Validator) problem(fe validator.FieldError, root string) apierrors.Problem {
 	// The namespace starts with the root struct's name, if it has one: drop it.
 	path := fe.Namespace()
 	if root != "" {
@@ -178,7 +228,7 @@ func problem(fe validator.FieldError, root string) apierrors.Problem {
 	if tag == string(apierrors.RuleRequired) {
 		return apierrors.Problem{Path: path, Rule: apierrors.RuleRequired, Message: "is required"}
 	}
-	r, ok := rules[fe.ActualTag()]
+	r, ok := vr.rules[fe.ActualTag()]
 	if !ok {
 		// A struct-level rule: the message travels as the parameter.
 		return apierrors.Problem{Path: path, Rule: apierrors.Rule(tag), Message: fe.Param()}

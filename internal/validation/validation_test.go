@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/google/go-cmp/cmp"
@@ -50,9 +51,11 @@ func pairRule(sl validator.StructLevel) {
 	}
 }
 
-func init() {
-	RegisterStruct(pairRule, inner{})
-}
+// testValidator checks the test types with pairRule.
+var testValidator = Validator{Structs: []StructRule{{Fn: pairRule, Type: inner{}}}}
+
+// Check validates v with testValidator.
+func Check(v any) error { return testValidator.Check(v) }
 
 func validOuter() *outer {
 	email := "user@example.com"
@@ -165,21 +168,16 @@ func TestCheckNotAStruct(t *testing.T) {
 	}
 }
 
-func TestRegisterAfterBuildPanics(t *testing.T) {
+func TestComparePaths(t *testing.T) {
 	t.Parallel()
-	_ = Check(validOuter()) // builds the validator
-	for name, register := range map[string]func(){
-		"RegisterRule":   func() { RegisterRule(Rule{Tag: "late", Check: func(validator.FieldLevel) bool { return true }}) },
-		"RegisterStruct": func() { RegisterStruct(pairRule, inner{}) },
-	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s after the first Check did not panic", name)
-				}
-			}()
-			register()
-		}()
+	sorted := []string{"", "a", "a.b", "a[0]", "a[1]", "a[2]", "a[10]", "a[10].b", "a[11]", "a[100]", "ab", "b[9][2]", "b[9][10]", "b[10][1]"}
+	for i := range sorted {
+		for j := range sorted {
+			want := compareInts(i, j)
+			if got := ComparePaths(sorted[i], sorted[j]); got != want {
+				t.Errorf("ComparePaths(%q, %q) = %d, want %d", sorted[i], sorted[j], got, want)
+			}
+		}
 	}
 }
 
@@ -354,6 +352,7 @@ var failing = map[apierrors.Rule]any{
 	apierrors.RuleEmail:       "user@-example.com",
 	apierrors.RuleUnzonedIP:   netip.MustParseAddr("fe80::1%eth0"),
 	apierrors.RuleRequired:    "", // validator's own
+	apierrors.RuleTimestamp:   time.Unix(0, 0).UTC(),
 }
 
 // TestTagsAreRuleNames checks that a struct tag names a rule as the
