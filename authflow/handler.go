@@ -1,7 +1,9 @@
 package authflow
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/ids"
@@ -42,6 +46,22 @@ func WithLogger(l *slog.Logger) HandlerOption {
 		h.log = l
 	})
 }
+
+// WithStoreTimeout sets how long the store may take to answer one request.
+// The default is [DefaultStoreTimeout]. Past it the store's context is
+// cancelled and the request is answered 500 at once, even if the store
+// ignores its context (its answer, when it comes, is dropped). A d of zero
+// or less panics.
+func WithStoreTimeout(d time.Duration) HandlerOption {
+	if d <= 0 {
+		panic("authflow: WithStoreTimeout: the time limit must be positive")
+	}
+	return handlerOptionFunc(func(h *handler) { h.storeTimeout = d })
+}
+
+// DefaultStoreTimeout is how long the handler lets a store take, unless
+// [WithStoreTimeout] says otherwise.
+const DefaultStoreTimeout = 5 * time.Second
 
 // WithRealm sets the realm of the WWW-Authenticate challenge on 401
 // responses. The default is "authflow". It panics if realm holds a double
@@ -86,33 +106,70 @@ func NewHandler(store Store, authz Authorizer, opts ...HandlerOption) http.Handl
 	if authz == nil {
 		panic("authflow: NewHandler: nil Authorizer (pass AllowAll explicitly to serve without authorization)")
 	}
-	h := &handler{store: store, authz: authz, log: slog.Default(), realm: "authflow"}
+	h := &handler{store: store, authz: authz, log: slog.Default(), realm: "authflow", storeTimeout: DefaultStoreTimeout}
 	for _, o := range opts {
 		o.applyHandler(h)
 	}
-	h.challenge = []string{`Bearer realm="` + h.realm + `"`}
-	h.challengeInvalid = []string{`Bearer realm="` + h.realm + `", error="invalid_token"`}
+	h.challenge = `Bearer realm="` + h.realm + `"`
+	h.challengeInvalid = `Bearer realm="` + h.realm + `", error="invalid_token"`
+	h.authLog.limit = authLogPerSecond
 	return h
 }
 
 type handler struct {
-	store Store
-	authz Authorizer
-	log   *slog.Logger
-	realm string
+	store        Store
+	authz        Authorizer
+	log          *slog.Logger
+	realm        string
+	storeTimeout time.Duration
 
-	// WWW-Authenticate values, built once.
-	challenge, challengeInvalid []string
+	// WWW-Authenticate values.
+	challenge, challengeInvalid string
+
+	authLog rateLimit // failed authentications logged
 }
 
-// Header values shared by every response. net/http only reads them; they are
-// built once rather than per request.
-var (
-	hdrJSON    = []string{"application/json"}
-	hdrNoStore = []string{"no-store"}
-	hdrNosniff = []string{"nosniff"}
-	hdrAllow   = []string{"GET, HEAD"}
-)
+// authLogPerSecond is how many failed authentications a handler logs in a
+// second; it counts the others and says how many it left out.
+const authLogPerSecond = 5
+
+// A rateLimit lets at most limit events through in each second, counting
+// the rest.
+type rateLimit struct {
+	limit int
+
+	mu         sync.Mutex
+	second     int64 // the Unix second being counted
+	n          int   // events in that second
+	suppressed int   // events not let through since the last one that was
+}
+
+// allow reports whether an event at now may be logged and, if so, how many
+// were suppressed before it.
+func (l *rateLimit) allow(now time.Time) (ok bool, suppressed int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s := now.Unix(); s != l.second {
+		l.second, l.n = s, 0
+	}
+	if l.n >= l.limit {
+		l.suppressed++
+		return false, 0
+	}
+	l.n++
+	suppressed, l.suppressed = l.suppressed, 0
+	return true, suppressed
+}
+
+// headers sets the headers every response carries, with values of its own:
+// a middleware that changes one in place changes no other response.
+func setHeaders(hdr http.Header) {
+	v := new([3]string)
+	*v = [3]string{"application/json", "no-store", "nosniff"}
+	hdr["Content-Type"] = v[0:1:1]
+	hdr["Cache-Control"] = v[1:2:2]
+	hdr["X-Content-Type-Options"] = v[2:3:3]
+}
 
 // The bodies of the answers the handler itself makes, pre-encoded. Their
 // messages go to clients.
@@ -130,11 +187,7 @@ const maxPooled = 64 << 10
 
 // ServeHTTP implements http.Handler.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hdr := w.Header()
-	hdr["Content-Type"] = hdrJSON
-	hdr["Cache-Control"] = hdrNoStore
-	hdr["X-Content-Type-Options"] = hdrNosniff
-
+	setHeaders(w.Header())
 	ctx := r.Context()
 	var id ids.AuthflowID
 	defer func() {
@@ -142,14 +195,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if v == http.ErrAbortHandler { // net/http's way to abort: let it through
 				panic(v)
 			}
-			h.log.ErrorContext(ctx, "authflow: panic while serving a request; answered 500",
-				"authflow_id", id.String(), "panic", v, "stack", string(debug.Stack()))
+			h.logFailure(ctx, slog.LevelError, "panic while serving a request", id,
+				fmt.Sprint(v), string(debug.Stack()))
 			writeConst(w, r, http.StatusInternalServerError, bodyInternal)
 		}
 	}()
 
+	// 1. Authenticate, before anything of the request is looked at.
 	actx, err := h.authz.Authenticate(r)
 	if err != nil {
+		h.authFailed(r, err)
 		h.fail(w, r, id, err, "authenticate")
 		return
 	}
@@ -157,23 +212,29 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ctx = actx
 	}
 
-	raw, ok := strings.CutPrefix(r.URL.Path, PathPrefix)
+	// 2. Route, on the path as it was sent: an escaped byte in the prefix
+	// (/api%2Fv1%2Fauthflow%2F…) is another path, as a proxy matching raw
+	// paths sees it.
+	raw, ok := strings.CutPrefix(r.URL.EscapedPath(), PathPrefix)
 	if !ok || raw == "" || strings.IndexByte(raw, '/') >= 0 {
 		writeConst(w, r, http.StatusNotFound, bodyPathNotFound)
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		hdr["Allow"] = hdrAllow
+		w.Header()["Allow"] = []string{"GET, HEAD"}
 		writeConst(w, r, http.StatusMethodNotAllowed, bodyMethod)
 		return
 	}
+
+	// 3. Parse the ID.
 	id, err = ids.ParseAuthflowID(raw)
 	if err != nil {
 		h.writeError(w, r, invalidID(err))
 		return
 	}
 
-	flow, err := h.store.FetchAuthflow(ctx, id)
+	// 4. Fetch, within the store's time limit.
+	flow, err := h.fetch(ctx, id)
 	switch {
 	case err != nil:
 		h.fail(w, r, id, err, "fetch")
@@ -185,16 +246,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, id, errors.New("store returned the flow "+flow.ID.String()), "fetch")
 		return
 	}
-	if err := flow.Validate(); err != nil {
-		// A server-side failure: the client asked for nothing wrong.
-		h.fail(w, r, id, serverFault{err}, "validate the stored flow")
-		return
-	}
+
+	// 5. Authorize the flow: a caller without rights learns nothing of it,
+	// not even whether it is valid.
 	if err := h.authz.Authorize(ctx, flow); err != nil {
 		h.fail(w, r, id, err, "authorize")
 		return
 	}
 
+	// 6. Validate: a flow that breaks a rule is the server's failure.
+	if err := flow.Validate(); err != nil {
+		h.fail(w, r, id, serverFault{err}, "validate the stored flow")
+		return
+	}
+
+	// 7. Encode.
 	bp := bufPool.Get().(*[]byte)
 	body, err := AppendFetchResponse((*bp)[:0], flow)
 	if err != nil {
@@ -207,6 +273,51 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		*bp = body
 		bufPool.Put(bp)
 	}
+}
+
+// errStoreTimeout reports a store that did not answer within its time
+// limit.
+var errStoreTimeout = errors.New("the store did not answer within its time limit")
+
+// fetch calls the store with a context that ends at the store's time limit,
+// and returns at that limit even if the store goes on. A panic in the store
+// is returned as an error.
+func (h *handler) fetch(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, h.storeTimeout, errStoreTimeout)
+	defer cancel()
+	type result struct {
+		flow *Authflow
+		err  error
+	}
+	done := make(chan result, 1) // the store's goroutine never blocks on it
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				done <- result{err: fmt.Errorf("store panicked: %v\n%s", v, debug.Stack())}
+			}
+		}()
+		flow, err := h.store.FetchAuthflow(ctx, id)
+		done <- result{flow, err}
+	}()
+	select {
+	case res := <-done:
+		return res.flow, res.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+}
+
+// authFailed logs a failed authentication, at most authLogPerSecond a
+// second: the remote address and the code, never the credentials.
+func (h *handler) authFailed(r *http.Request, err error) {
+	ok, suppressed := h.authLog.allow(time.Now())
+	if !ok {
+		return
+	}
+	h.log.LogAttrs(r.Context(), slog.LevelWarn, "authflow: authentication failed",
+		slog.String("remote_addr", bounded(r.RemoteAddr)),
+		slog.String("code", string(apierrors.CodeOf(err))),
+		slog.Int("suppressed", suppressed))
 }
 
 // invalidID turns a parse error of the path's ID into the 400 the client
@@ -237,8 +348,9 @@ type serverFault struct{ err error }
 func (e serverFault) Error() string { return e.err.Error() }
 func (e serverFault) Unwrap() error { return e.err }
 
-// fail answers err: an API error from the authorizer or the store passes
-// through; anything else is logged and answered 500 with a generic message.
+// fail answers err: an API error that the authorizer or the store made on
+// purpose passes through; anything else is logged and answered 500 with a
+// generic message.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) {
 	if _, fault := err.(serverFault); !fault {
 		if e := sendable(err); e != nil {
@@ -250,9 +362,47 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID
 	if r.Context().Err() != nil {
 		level = slog.LevelInfo // the client went away; nothing failed on our side
 	}
-	h.log.Log(r.Context(), level, "authflow: request failed; answered 500",
-		"during", during, "authflow_id", id.String(), "error", err.Error())
+	h.logFailure(r.Context(), level, "request failed during "+during, id, err.Error(), "")
 	writeConst(w, r, http.StatusInternalServerError, bodyInternal)
+}
+
+// maxLogDetail bounds each detail a log record carries.
+const maxLogDetail = 1024
+
+// logFailure logs a failure answered 500: one record, whose detail (an
+// error's text, a stack) is cut at maxLogDetail bytes with control
+// characters escaped, so that a store's huge or hostile error costs one
+// short line.
+func (h *handler) logFailure(ctx context.Context, level slog.Level, what string, id ids.AuthflowID, detail, stack string) {
+	attrs := []slog.Attr{slog.String("authflow_id", id.String()), slog.String("error", bounded(detail))}
+	if stack != "" {
+		attrs = append(attrs, slog.String("stack", bounded(stack)))
+	}
+	h.log.LogAttrs(ctx, level, "authflow: "+what+"; answered 500", attrs...)
+}
+
+// bounded returns s cut at maxLogDetail bytes, with control characters
+// and invalid UTF-8 escaped as in a Go string literal, so that it stays
+// one short line.
+func bounded(s string) string {
+	cut := len(s) > maxLogDetail
+	if cut {
+		s = s[:maxLogDetail]
+	}
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		if c := s[i]; c < ' ' || c == 0x7f {
+			clean = false
+		}
+	}
+	if !clean || !utf8.ValidString(s) {
+		q := strconv.QuoteToGraphic(s)
+		s = q[1 : len(q)-1]
+	}
+	if cut {
+		s += "…"
+	}
+	return s
 }
 
 // sendable returns the API error that answers err, when the outermost API
@@ -283,9 +433,9 @@ func (h *handler) writeError(w http.ResponseWriter, r *http.Request, e *apierror
 	status := e.Code().HTTPStatus()
 	if status == http.StatusUnauthorized {
 		if e.Code() == apierrors.BadAuthToken {
-			w.Header()["Www-Authenticate"] = h.challengeInvalid
+			w.Header()["Www-Authenticate"] = []string{h.challengeInvalid}
 		} else {
-			w.Header()["Www-Authenticate"] = h.challenge
+			w.Header()["Www-Authenticate"] = []string{h.challenge}
 		}
 	}
 	writeBody(w, r, status, e.AppendJSON(nil))
