@@ -75,23 +75,31 @@ func WithRealm(realm string) HandlerOption {
 }
 
 // NewHandler returns the http.Handler of GET /api/v1/authflow/{authflow_id}
-// over store, with authz deciding who may see what. It answers:
+// over store, with authz deciding who may see what. It works in this order,
+// and answers:
 //
-//   - Every response is JSON, with Content-Type: application/json,
-//     Cache-Control: no-store and X-Content-Type-Options: nosniff.
-//   - authz.Authenticate runs first of all, before the path or the ID's
-//     syntax is looked at: 401 not_authenticated or bad_authtoken (with
-//     WWW-Authenticate) or 403 not_permitted as it decides.
-//   - A path other than /api/v1/authflow/{authflow_id} is 404 not_found; a
-//     method other than GET or HEAD is 405 bad_request with Allow: GET, HEAD;
-//     an ID that is not a canonical authflow ID is 400 invalid_value.
-//   - The store's not-found error is 404 not_found; its other API errors
-//     pass through with their own code and status; any other error, a panic,
-//     or a flow that fails validation or carries another ID is 500
-//     unexpected with a generic message, and the detail goes to the log.
-//   - authz.Authorize then decides on the flow itself; if it allows, the
-//     answer is 200 {"status":"success","summary":{…}} (HEAD: the headers
-//     alone).
+//  1. authz.Authenticate, first of all, before the path or the ID's syntax
+//     is looked at: 401 not_authenticated or bad_authtoken (with
+//     WWW-Authenticate) or 403 not_permitted as it decides. Failed
+//     authentications are logged, at most five a second, with the remote
+//     address and never the credentials.
+//  2. The route, matched on the path as it was sent (its escaped form): any
+//     other path, including one whose prefix is percent-encoded, is 404
+//     not_found; a method other than GET or HEAD is 405 bad_request with
+//     Allow: GET, HEAD.
+//  3. The ID: one that is not a canonical authflow ID is 400 invalid_value.
+//  4. The store, within its time limit ([WithStoreTimeout]): see [Store] for
+//     what its errors answer. A panic, a time limit passed, no flow or a flow
+//     with another ID is 500 unexpected.
+//  5. authz.Authorize on the flow found, before anything of the flow is
+//     looked at: a caller without rights learns nothing of it.
+//  6. Validation: a flow that fails [Authflow.Validate] is 500 unexpected.
+//  7. 200 {"status":"success","summary":{…}} (HEAD: the headers alone).
+//
+// Every response is JSON, with Content-Type: application/json,
+// Cache-Control: no-store and X-Content-Type-Options: nosniff, each with
+// values of its own. A 500 carries a generic message; its detail goes to
+// the log, one line with each detail cut at 1 KiB, never to the client.
 //
 // The request's context (as returned by Authenticate) is passed to the store,
 // so a client that goes away cancels the fetch. The handler is safe for

@@ -11,18 +11,28 @@ import (
 // A Store finds authflows for the handler. It is the one thing a service
 // writes to serve the endpoint over its own storage.
 //
-// FetchAuthflow returns the flow with the given ID. It reports "no such
-// flow" with an error matching [apierrors.NotFound] (answered 404). Any
-// other [*apierrors.Error] passes through to the client with its own code,
-// status and message, so its message must hold no internal detail; any other
-// error is a server failure, logged and answered 500 with a generic message.
-// The handler validates the flow before sending it, and refuses (500) one
-// that is invalid or has another ID.
+// FetchAuthflow returns the flow with the given ID. What its error answers:
 //
-// The context is the request's (after [Authorizer.Authenticate]): it is
-// cancelled when the client goes away. A Store is called from many
-// goroutines at once and must be safe for concurrent use. The handler does
-// not modify the returned flow.
+//   - [apierrors.NotFound], as it is or wrapped: 404 not_found.
+//   - An API error the store makes on purpose, with [apierrors.New] or
+//     [apierrors.Wrap] (or a bare [apierrors.Code]): its own code, status
+//     and message, sent to the client, so the message must hold no internal
+//     detail. Only the outermost API error in the chain counts.
+//   - Anything else is a server failure, logged and answered 500 with a
+//     generic message. That includes a report of refused values that this
+//     module's decoding or validation produced while the store read its own
+//     data (an [*apierrors.Error] for which IsReport is true, such as
+//     [DecodeAuthflow]'s errors): it describes the server's data, not the
+//     client's request.
+//
+// The handler authorizes the flow, then validates it before sending it, and
+// refuses (500) one that is invalid or has another ID.
+//
+// The context is the request's (after [Authorizer.Authenticate]), with the
+// handler's time limit for the store: it is cancelled when the client goes
+// away or the limit passes. A Store is called from many goroutines at once
+// and must be safe for concurrent use. The handler does not modify the
+// returned flow.
 type Store interface {
 	FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error)
 }
