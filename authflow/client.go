@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
@@ -23,11 +26,15 @@ const userAgent = "authflow-go/" + Version
 
 // Client defaults.
 const (
-	// DefaultTimeout bounds a whole request (connect, send, read) when the
-	// caller supplies no *http.Client.
+	// DefaultTimeout bounds each attempt of a call (connect, send, read)
+	// when the caller supplies no *http.Client.
 	DefaultTimeout = 30 * time.Second
 	// DefaultMaxBodySize caps the size of a response body the client reads.
 	DefaultMaxBodySize = 1 << 20
+	// DefaultMaxHeaderSize caps the size of the response headers the
+	// client's own transport reads, when the caller supplies no
+	// *http.Client.
+	DefaultMaxHeaderSize = 64 << 10
 )
 
 // A Client calls an Authflow API's fetch endpoint. It is safe for
@@ -38,6 +45,11 @@ type Client struct {
 	auth     string // the Authorization header value, or ""
 	maxBody  int64
 	validate bool
+	retry    RetryPolicy
+
+	// Stand-ins for time and chance, which tests replace.
+	sleep func(ctx context.Context, d time.Duration) error
+	randN func(n int64) int64
 }
 
 // A ClientOption configures [NewClient]. Options are made by the With…
@@ -52,28 +64,44 @@ type clientConfig struct {
 	token    string
 	maxBody  int64
 	validate bool
+	retry    RetryPolicy
 }
 
 type clientOptionFunc func(*clientConfig)
 
 func (f clientOptionFunc) applyClient(c *clientConfig) { f(c) }
 
-// WithHTTPClient makes the client send its requests with hc, whose
-// Transport, Timeout and redirect policy then apply. The default is a client
-// of its own with [DefaultTimeout] over http.DefaultTransport.
+// WithHTTPClient makes the client send its requests with a copy of hc, whose
+// Transport, Jar, Timeout and redirect policy then apply; hc itself is not
+// changed, nor are later changes to its fields seen. The copy's redirect
+// policy first applies the client's own rules (credentials go only to the
+// base URL's origin; a redirect from https to http, or to a scheme other
+// than http and https, is refused), then hc's CheckRedirect, or, when hc has
+// none, net/http's default limit of 10 redirects.
+//
+// hc's Transport brings its own limits: http.DefaultTransport, for one,
+// reads response headers up to 10 MiB, where the client's own transport
+// stops at [DefaultMaxHeaderSize].
+//
+// The default is a client of its own with [DefaultTimeout] over a transport
+// like http.DefaultTransport (proxies from the environment, HTTP/2) whose
+// response headers are capped at [DefaultMaxHeaderSize].
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return clientOptionFunc(func(c *clientConfig) { c.http = hc })
 }
 
-// WithTimeout sets the timeout of the client's own *http.Client (the default
-// is [DefaultTimeout]). It has no effect together with [WithHTTPClient],
-// whose own Timeout applies; use the context for per-call deadlines.
+// WithTimeout sets the timeout of each attempt (connect, send, read) made by
+// the client's own *http.Client (the default is [DefaultTimeout]). It has no
+// effect together with [WithHTTPClient], whose own Timeout applies; the
+// context given to a call bounds the whole call, retries included.
 func WithTimeout(d time.Duration) ClientOption {
 	return clientOptionFunc(func(c *clientConfig) { c.timeout = d })
 }
 
-// WithBearerToken makes the client send "Authorization: Bearer <token>".
-// The token is never included in errors.
+// WithBearerToken makes the client send "Authorization: Bearer <token>" to
+// the base URL's origin (scheme, host and port), and never to another one a
+// redirect leads to. The token is never included in errors. The default is
+// to send no Authorization header.
 func WithBearerToken(token string) ClientOption {
 	return clientOptionFunc(func(c *clientConfig) { c.token = token })
 }
@@ -86,9 +114,10 @@ func WithMaxBodySize(n int64) ClientOption {
 }
 
 // WithoutValidation makes the client return the flows it decodes without
-// validating them, for forward compatibility with a server that has grown
-// values this version refuses (a new status, say). By default a flow that
-// fails [Authflow.Validate] is an error.
+// checking them against the API's rules (see [Client.FetchAuthflow]), for
+// a server that sends values this version refuses. The decoder still
+// refuses what it cannot represent (a malformed ID, say), and the flow must
+// still be the one asked for. The default is to check.
 func WithoutValidation() ClientOption {
 	return clientOptionFunc(func(c *clientConfig) { c.validate = false })
 }
@@ -97,6 +126,13 @@ func WithoutValidation() ClientOption {
 // "https://api.example.com" (the endpoint's path is appended to it, so a
 // base with a path prefix works too). It fails if baseURL is not an absolute
 // http or https URL, or if an option is out of range.
+//
+// Unless told otherwise by options, the client sends no credentials,
+// retries failed calls as [RetryPolicy] describes (up to
+// [DefaultMaxRetries] times), bounds each attempt with [DefaultTimeout],
+// reads at most [DefaultMaxBodySize] bytes of body and [DefaultMaxHeaderSize]
+// bytes of headers, and checks each flow it receives as
+// [Client.FetchAuthflow] describes.
 func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
@@ -108,27 +144,34 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return nil, fmt.Errorf("authflow: NewClient: base URL %q must have no query, fragment or user info", u.Redacted())
 	}
-	cfg := clientConfig{timeout: DefaultTimeout, maxBody: DefaultMaxBodySize, validate: true}
+	cfg := clientConfig{timeout: DefaultTimeout, maxBody: DefaultMaxBodySize, validate: true, retry: defaultRetryPolicy}
 	for _, o := range opts {
 		o.applyClient(&cfg)
 	}
 	if cfg.maxBody <= 0 {
 		return nil, errors.New("authflow: NewClient: the maximum body size must be positive")
 	}
-	if cfg.http == nil {
+	if err := cfg.retry.check(); err != nil {
+		return nil, err
+	}
+	hc := cfg.http
+	if hc == nil {
 		if cfg.timeout <= 0 {
 			return nil, errors.New("authflow: NewClient: the timeout must be positive")
 		}
-		cfg.http = &http.Client{Timeout: cfg.timeout}
+		hc = &http.Client{Timeout: cfg.timeout, Transport: defaultTransport()}
 	}
 	if strings.ContainsAny(cfg.token, "\r\n") {
 		return nil, errors.New("authflow: NewClient: the bearer token holds a line break")
 	}
 	c := &Client{
 		base:     strings.TrimSuffix(u.String(), "/"),
-		http:     cfg.http,
+		http:     guardRedirects(hc, originOf(u)),
 		maxBody:  cfg.maxBody,
 		validate: cfg.validate,
+		retry:    cfg.retry,
+		sleep:    sleep,
+		randN:    randInt64N,
 	}
 	if cfg.token != "" {
 		c.auth = "Bearer " + cfg.token
@@ -136,26 +179,175 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	return c, nil
 }
 
+// defaultTransport is the transport of the clients made without
+// [WithHTTPClient], shared so that they share idle connections: a clone of
+// http.DefaultTransport with the response headers capped.
+var defaultTransport = sync.OnceValue(func() http.RoundTripper {
+	var t *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = dt.Clone()
+	} else {
+		// A program replaced http.DefaultTransport: start from net/http's
+		// own defaults rather than wrap what it put there.
+		t = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}
+	}
+	t.MaxResponseHeaderBytes = DefaultMaxHeaderSize
+	return t
+})
+
+// An origin is a URL's scheme, host and port, which decide where
+// credentials may go.
+type origin struct{ scheme, host, port string }
+
+// originOf returns u's origin, lowercased, with the scheme's default port
+// made explicit.
+func originOf(u *url.URL) origin {
+	o := origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: u.Port()}
+	if o.port == "" {
+		switch o.scheme {
+		case "http":
+			o.port = "80"
+		case "https":
+			o.port = "443"
+		}
+	}
+	return o
+}
+
+// errInsecureRedirect and errRedirectScheme are the redirects the client
+// refuses whatever the caller's policy.
+var (
+	errInsecureRedirect = errors.New("authflow: refused a redirect from https to http")
+	errRedirectScheme   = errors.New("authflow: refused a redirect to a scheme other than http and https")
+)
+
+// A redirectError is an error of the client's redirect policy, or of the
+// caller's: with the same text and chain, marked so that it is not retried.
+type redirectError struct{ err error }
+
+func (e *redirectError) Error() string { return e.err.Error() }
+func (e *redirectError) Unwrap() error { return e.err }
+
+// guardRedirects returns a shallow copy of hc whose redirect policy keeps
+// the Authorization header to base, refuses a redirect from https to http
+// or to another scheme, and then applies hc's own policy.
+//
+// net/http copies the headers of the first request to each redirect whose
+// host name is the same as the first's or a subdomain of it, whatever the
+// port and the scheme; the header is removed here from a request to any
+// other origin than base's.
+func guardRedirects(hc *http.Client, base origin) *http.Client {
+	guarded := *hc
+	next := hc.CheckRedirect
+	guarded.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		to := strings.ToLower(req.URL.Scheme)
+		switch {
+		case to != "http" && to != "https":
+			return &redirectError{errRedirectScheme}
+		case to == "http" && strings.EqualFold(via[len(via)-1].URL.Scheme, "https"):
+			return &redirectError{errInsecureRedirect}
+		}
+		if originOf(req.URL) != base {
+			req.Header.Del("Authorization")
+		}
+		var err error
+		if next != nil {
+			err = next(req, via)
+		} else if len(via) >= 10 {
+			err = errors.New("stopped after 10 redirects")
+		}
+		// net/http compares ErrUseLastResponse with ==: it stays as it is.
+		if err == nil || err == http.ErrUseLastResponse {
+			return err
+		}
+		return &redirectError{err}
+	}
+	return &guarded
+}
+
 // FetchAuthflow fetches the flow with the given ID.
 //
-// An error the API answers with is returned as an [*apierrors.Error] with
-// its code and message, and the HTTP status in its StatusCode; test it with
-// errors.Is (errors.Is(err, apierrors.NotFound)) or errors.As. A response
-// that is not the API's (a proxy's HTML 502, say) becomes code
+// An error the API answers with is an [*apierrors.Error] with its code and
+// message, the HTTP status in its StatusCode, and the response's
+// Retry-After and X-Request-Id headers in its RetryAfter and RequestID;
+// test it with errors.Is (errors.Is(err, apierrors.NotFound)) or errors.As.
+// A response that is not the API's (a proxy's HTML 502, say) becomes code
 // [apierrors.Unexpected] with the status in the message; so does a 200 whose
 // body is not a valid flow for id, or a body larger than the client's cap.
 // Transport failures and the context's cancellation are returned as they
 // come from net/http, wrapped. A zero id fails at once, with code
 // [apierrors.RequiredValue], and sends nothing.
+//
+// A failed call is retried as the client's [RetryPolicy] says, within ctx.
+// The error of a call that made more than one attempt says how many
+// ("after 4 attempts") and wraps the last attempt's error, which errors.Is,
+// errors.As and [apierrors.CodeOf] reach: an API error's code, status,
+// Retry-After and request ID stay those of the last response. A call whose
+// context ends during a wait before a retry returns an error that wraps
+// both the context's error and the last attempt's.
+//
+// Unless [WithoutValidation] was given, the flow received is checked with
+// every rule [Authflow.Validate] checks but one: a status this version does
+// not know is accepted and kept as it is, so that a client keeps working
+// when the API adds one (an unknown error code, likewise, is kept as it
+// is). What is broken is still refused: a malformed ID, a missing required
+// value, a duplicate or empty factor name, an impossible latitude or
+// longitude, a malformed IP address, e-mail address, return URL, time zone
+// or JA4 fingerprint. The flow must also have the ID asked for.
 func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
 	if id.IsZero() {
 		return nil, apierrors.New(apierrors.RequiredValue, "authflow_id: required")
 	}
 	var buf [len(PathPrefix) + ids.EncodedLen]byte
-	path := append(append(buf[:0], PathPrefix...), id.String()...)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+string(path), nil)
+	target := c.base + string(append(append(buf[:0], PathPrefix...), id.String()...))
+	for n := 1; ; n++ {
+		flow, retry, err := c.fetch(ctx, target, id)
+		if err == nil {
+			return flow, nil
+		}
+		if !retry || n > c.retry.MaxRetries {
+			return nil, fetchError(id, n, err)
+		}
+		wait, ok := c.nextWait(ctx, n-1, err)
+		if !ok {
+			return nil, fetchError(id, n, err)
+		}
+		if werr := c.sleep(ctx, wait); werr != nil {
+			return nil, fmt.Errorf("authflow: FetchAuthflow %s: %w while waiting to retry, after %s: %w", id, werr, attempts(n), err)
+		}
+	}
+}
+
+// fetchError returns the error of a call that made n attempts, the last of
+// which failed with err: an API error as it is after one attempt, any other
+// error wrapped.
+func fetchError(id ids.AuthflowID, n int, err error) error {
+	if n > 1 {
+		return fmt.Errorf("authflow: FetchAuthflow %s: after %s: %w", id, attempts(n), err)
+	}
+	if _, ok := err.(*apierrors.Error); ok {
+		return err
+	}
+	return fmt.Errorf("authflow: FetchAuthflow %s: %w", id, err)
+}
+
+// fetch makes one attempt to fetch the flow id at target, and reports, when
+// it fails, whether the failure may pass with a retry.
+func (c *Client) fetch(ctx context.Context, target string, id ids.AuthflowID) (*Authflow, bool, error) {
+	// Whether any byte of a response arrived, which ends any chance of a
+	// retry after a transport failure.
+	var responded atomic.Bool
+	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { responded.Store(true) }}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, target, nil)
 	if err != nil {
-		return nil, fmt.Errorf("authflow: FetchAuthflow: %w", err)
+		return nil, false, err
 	}
 	req.Header["Accept"] = []string{"application/json"}
 	req.Header["User-Agent"] = []string{userAgent}
@@ -165,36 +357,44 @@ func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("authflow: FetchAuthflow %s: %w", id, err)
+		return nil, ctx.Err() == nil && !responded.Load() && !permanent(err), err
 	}
-	defer resp.Body.Close()
+	defer discard(resp.Body)
 
 	body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
 	if err != nil {
-		// Drain a little so the connection may be reused, but never much.
-		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		if errors.Is(err, errTooLarge) {
-			return nil, responseError(resp.StatusCode, "response body larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes", nil)
+			return nil, false, responseError(resp.StatusCode, "response body larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes", nil)
 		}
-		return nil, fmt.Errorf("authflow: FetchAuthflow %s: reading the response: %w", id, err)
+		return nil, false, fmt.Errorf("reading the response: %w", err)
 	}
 
 	if resp.StatusCode != http.StatusOK {
-		return nil, apierrors.FromResponse(resp.StatusCode, resp.Header, body)
+		return nil, retryableStatus(resp.StatusCode), apierrors.FromResponse(resp.StatusCode, resp.Header, body)
 	}
 	flow, err := DecodeFetchResponse(body)
 	if err != nil {
-		return nil, responseError(resp.StatusCode, "invalid response body", err)
+		return nil, false, responseError(resp.StatusCode, "invalid response body", err)
 	}
 	if flow.ID != id {
-		return nil, responseError(resp.StatusCode, "the response holds the authflow "+flow.ID.String()+", not "+id.String(), nil)
+		return nil, false, responseError(resp.StatusCode, "the response holds the authflow "+flow.ID.String()+", not "+id.String(), nil)
 	}
 	if c.validate {
 		if err := flow.validate(true); err != nil {
-			return nil, responseError(resp.StatusCode, "invalid authflow in the response", err)
+			return nil, false, responseError(resp.StatusCode, "invalid authflow in the response", err)
 		}
 	}
-	return flow, nil
+	return flow, false, nil
+}
+
+// maxDrain bounds what the client reads of a body it discards unread, so
+// that the connection may be reused without reading much.
+const maxDrain = 4 << 10
+
+// discard drains at most maxDrain bytes of body and closes it.
+func discard(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	_ = body.Close()
 }
 
 // errTooLarge reports a body over the client's cap.

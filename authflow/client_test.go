@@ -25,6 +25,10 @@ func fake(t *testing.T, h http.HandlerFunc) string {
 	return srv.URL
 }
 
+// noRetry turns retrying off, for tests of what one response makes of a
+// call.
+var noRetry = authflow.WithRetry(authflow.RetryPolicy{})
+
 // fetchSeed calls FetchAuthflow for the seed ID with a client of url.
 func fetchSeed(t *testing.T, url string, opts ...authflow.ClientOption) (*authflow.Authflow, error) {
 	t.Helper()
@@ -98,7 +102,7 @@ func TestClientFailures(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>"))
 		})
-		_, err := fetchSeed(t, url)
+		_, err := fetchSeed(t, url, noRetry)
 		e := wantAPIError(t, err, apierrors.Unexpected, 502, "HTTP 502 Bad Gateway")
 		if e.RetryAfter() != 30*time.Second || e.RequestID() != "proxy-7" {
 			t.Errorf("RetryAfter %v, RequestID %q; want 30s, proxy-7", e.RetryAfter(), e.RequestID())
@@ -159,7 +163,7 @@ func TestClientFailures(t *testing.T) {
 			w.WriteHeader(http.StatusTooManyRequests)
 			_, _ = w.Write([]byte(`{"status":"error","code":"rate_limited","message":"slow down"}`))
 		})
-		_, err := fetchSeed(t, url)
+		_, err := fetchSeed(t, url, noRetry)
 		wantAPIError(t, err, apierrors.Code("rate_limited"), 429, "slow down")
 	})
 
@@ -213,7 +217,7 @@ func TestClientFailures(t *testing.T) {
 		})
 		defer close(release)
 		start := time.Now()
-		_, err := fetchSeed(t, url, authflow.WithTimeout(200*time.Millisecond))
+		_, err := fetchSeed(t, url, authflow.WithTimeout(200*time.Millisecond), noRetry)
 		if err == nil || !strings.Contains(err.Error(), "Timeout") {
 			t.Errorf("error = %v, want a timeout", err)
 		}
@@ -289,7 +293,7 @@ func TestClientFailures(t *testing.T) {
 	t.Run("error status with an empty body", func(t *testing.T) {
 		t.Parallel()
 		url := fake(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
-		_, err := fetchSeed(t, url)
+		_, err := fetchSeed(t, url, noRetry)
 		wantAPIError(t, err, apierrors.Unexpected, 503, "HTTP 503 Service Unavailable")
 	})
 
@@ -299,7 +303,7 @@ func TestClientFailures(t *testing.T) {
 			w.WriteHeader(http.StatusInternalServerError)
 			_, _ = w.Write([]byte(`{"status":"success","code":"not_found","message":"no"}`))
 		})
-		_, err := fetchSeed(t, url)
+		_, err := fetchSeed(t, url, noRetry)
 		wantAPIError(t, err, apierrors.Unexpected, 500, "HTTP 500 Internal Server Error: not an API error envelope")
 		if errors.Is(err, apierrors.NotFound) {
 			t.Error("errors.Is(err, NotFound) = true for a body that is not an error envelope")
