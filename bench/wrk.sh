@@ -4,13 +4,13 @@
 # alternating them ROUNDS times, and prints the median requests per second of
 # each and their ratio. Needs wrk (Debian: apt-get install wrk).
 #
-#   bash bench/wrk.sh [ROUNDS] [DURATION] [CONNECTIONS]     # defaults: 5 10s 32
+#   bash bench/wrk.sh [ROUNDS] [DURATION] [CONNECTIONS]     # defaults: 5 10s 16
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=${1:-5}
 duration=${2:-10s}
-conns=${3:-32}
+conns=${3:-16}
 
 if ! command -v wrk >/dev/null; then
   echo "wrk is not installed: apt-get install wrk" >&2
