@@ -296,6 +296,29 @@ func TestClientRetryAfter(t *testing.T) {
 		}
 	})
 
+	t.Run("kept on the error after the last attempt", func(t *testing.T) {
+		t.Parallel()
+		var requests atomic.Int32
+		srv := startServer(t, func(w http.ResponseWriter, r *http.Request) {
+			n := int(requests.Add(1))
+			serveStatus(w, 503, n, "Retry-After", strconv.Itoa(n))
+		})
+		c, log := quickClient(t, srv.URL)
+		c.randN = noJitter
+		_, err := c.FetchAuthflow(context.Background(), seedAuthflowID)
+		want := []time.Duration{time.Second, 2 * time.Second, 3 * time.Second}
+		if got := log.all(); !equalDurations(got, want) {
+			t.Errorf("waits %v, want %v", got, want)
+		}
+		e := apiError(t, err)
+		if e.StatusCode() != 503 || e.RetryAfter() != 4*time.Second || e.RequestID() != "req-4" || !errors.Is(err, apierrors.Unexpected) {
+			t.Errorf("status %d, RetryAfter %v, RequestID %q; want the 4th response's", e.StatusCode(), e.RetryAfter(), e.RequestID())
+		}
+		if !strings.HasPrefix(err.Error(), "authflow: FetchAuthflow "+hostileSeedID+": after 4 attempts: unexpected: attempt 4") {
+			t.Errorf("error %q", err)
+		}
+	})
+
 	t.Run("equal to the cap is waited for", func(t *testing.T) {
 		t.Parallel()
 		srv, requests := respond(t, 503, func() string { return "30" })
@@ -583,8 +606,6 @@ func trustTest(s *httptest.Server) *http.Transport {
 	tr.TLSClientConfig = s.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
 	return tr
 }
-
-var errTestPolicy = errors.New("the caller's policy says no")
 
 func TestClientRedirects(t *testing.T) {
 	t.Parallel()

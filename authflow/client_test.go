@@ -3,6 +3,7 @@ package authflow_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
@@ -326,6 +328,9 @@ func TestNewClientRefuses(t *testing.T) {
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithMaxBodySize(0)}},
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithTimeout(-1)}},
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithBearerToken("a\r\nX-Evil: 1")}},
+		{"https://api.example.com", []authflow.ClientOption{authflow.WithRetry(authflow.RetryPolicy{MaxRetries: -1})}},
+		{"https://api.example.com", []authflow.ClientOption{authflow.WithRetry(authflow.RetryPolicy{MaxRetries: 1, InitialDelay: -1})}},
+		{"https://api.example.com", []authflow.ClientOption{authflow.WithRetry(authflow.RetryPolicy{MaxRetries: 1, InitialDelay: 2 * time.Second, MaxDelay: time.Second})}},
 	} {
 		if _, err := authflow.NewClient(tt.url, tt.opts...); err == nil {
 			t.Errorf("NewClient(%q) succeeded", tt.url)
@@ -350,5 +355,114 @@ func TestClientRefusesZeroID(t *testing.T) {
 	}
 	if hits.Load() != 0 {
 		t.Errorf("a request was sent for the zero ID")
+	}
+}
+
+func TestClientServerText(t *testing.T) {
+	t.Parallel()
+	huge := strings.Repeat("x", 1_000_000)
+	for _, tt := range []struct {
+		name, code, message string
+	}{
+		{"line break", "not_found", "no such flow\nlevel=INFO msg=forged"},
+		{"terminal escape", "not_found", "\x1b[31mred\x1b[0m and \x07bell"},
+		{"control characters in the code", "evil\r\ncode", "x"},
+		{"1 MB message", "not_found", huge},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			body, err := json.Marshal(map[string]string{"status": "error", "code": tt.code, "message": tt.message})
+			if err != nil {
+				t.Fatal(err)
+			}
+			url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusNotFound)
+				_, _ = w.Write(body)
+			})
+			_, err = fetchSeed(t, url)
+			e := wantAPIError(t, err, apierrors.Code(tt.code), 404)
+			if e.Message() != tt.message {
+				t.Errorf("Message() = %.80q…, want the server's text unchanged", e.Message())
+			}
+			text := err.Error()
+			for i := 0; i < len(text); i++ {
+				if c := text[i]; c < ' ' || c == 0x7f {
+					t.Fatalf("Error() holds the control character %q: %.200q", c, text)
+				}
+			}
+			if !utf8.ValidString(text) {
+				t.Errorf("Error() is not valid UTF-8: %.200q", text)
+			}
+			if len(text) > 4<<10 {
+				t.Errorf("Error() is %d bytes", len(text))
+			}
+		})
+	}
+}
+
+func TestClientKeepsResponseDetails(t *testing.T) {
+	t.Parallel()
+	url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "7")
+		w.Header().Set("X-Request-Id", "req-abc")
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"status":"error","code":"not_permitted","message":"not yours"}`))
+	})
+	_, err := fetchSeed(t, url)
+	e := wantAPIError(t, err, apierrors.NotPermitted, 403, "not yours")
+	if e.RetryAfter() != 7*time.Second || e.RequestID() != "req-abc" {
+		t.Errorf("RetryAfter %v, RequestID %q; want 7s, req-abc", e.RetryAfter(), e.RequestID())
+	}
+}
+
+// TestClientTolerance checks the rules the client applies to what it
+// receives: those of Validate, but for a status this version does not know.
+func TestClientTolerance(t *testing.T) {
+	t.Parallel()
+	seedJSON := string(examples.FetchResponseJSON())
+	serve := func(t *testing.T, body string) string {
+		t.Helper()
+		if body == seedJSON {
+			t.Fatal("the edit changed nothing")
+		}
+		return fake(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(body)) })
+	}
+
+	t.Run("unknown status", func(t *testing.T) {
+		t.Parallel()
+		url := serve(t, strings.Replace(seedJSON, `"status":"new"`, `"status":"expired"`, 1))
+		flow, err := fetchSeed(t, url)
+		if err != nil || flow.Status != "expired" || flow.Status.IsKnown() {
+			t.Fatalf("FetchAuthflow = %v, %v; want the flow with status expired", flow, err)
+		}
+		if err := flow.Validate(); !errors.Is(err, apierrors.InvalidValue) {
+			t.Errorf("Validate() = %v; the strict rules still refuse it", err)
+		}
+	})
+
+	for _, tt := range []struct {
+		name, old, new string
+		substrings     []string
+	}{
+		{"malformed ID", `"account_id":"013xrzp12g3nqk8n505tp6wqnscpdy8q"`, `"account_id":"013xrzp12g3nqk8n505tp6wqnscpdy8Q"`,
+			[]string{"invalid response body", "summary.account_id"}},
+		{"missing plan_name", `"plan_name":"basic",`, ``,
+			[]string{"invalid authflow in the response", "plan_name: is required"}},
+		{"empty plan_name", `"plan_name":"basic"`, `"plan_name":""`,
+			[]string{"invalid authflow in the response", "plan_name: is required"}},
+		{"latitude 91", `"lat_long":[-37.8159,144.9669]`, `"lat_long":[91,144.9669]`,
+			[]string{"first_seen.lat_long"}},
+		{"empty status", `"status":"new"`, `"status":""`,
+			[]string{"invalid authflow in the response", "status: is required"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			url := serve(t, strings.Replace(seedJSON, tt.old, tt.new, 1))
+			flow, err := fetchSeed(t, url)
+			if flow != nil {
+				t.Errorf("FetchAuthflow returned a flow: %+v", flow)
+			}
+			wantAPIError(t, err, apierrors.Unexpected, 0, append([]string{"HTTP 200 OK: "}, tt.substrings...)...)
+		})
 	}
 }
