@@ -274,8 +274,8 @@ func guardRedirects(hc *http.Client, base origin) *http.Client {
 
 // FetchAuthflow fetches the flow with the given ID.
 //
-// An error the API answers with is an [*apierrors.Error] with its code and
-// message, the HTTP status in its StatusCode, and the response's
+// An error the API answers with is an [*apierrors.Error] (wrapped, after
+// retries: see below) with its code and message, the HTTP status in its StatusCode, and the response's
 // Retry-After and X-Request-Id headers in its RetryAfter and RequestID;
 // test it with errors.Is (errors.Is(err, apierrors.NotFound)) or errors.As.
 // A response that is not the API's (a proxy's HTML 502, say) becomes code
@@ -294,13 +294,13 @@ func guardRedirects(hc *http.Client, base origin) *http.Client {
 // both the context's error and the last attempt's.
 //
 // Unless [WithoutValidation] was given, the flow received is checked with
-// every rule [Authflow.Validate] checks but one: a status this version does
-// not know is accepted and kept as it is, so that a client keeps working
-// when the API adds one (an unknown error code, likewise, is kept as it
-// is). What is broken is still refused: a malformed ID, a missing required
-// value, a duplicate or empty factor name, an impossible latitude or
-// longitude, a malformed IP address, e-mail address, return URL, time zone
-// or JA4 fingerprint. The flow must also have the ID asked for.
+// every rule [Authflow.Validate] checks but one: a non-empty status this
+// version does not know is accepted and kept as it is, so that a client
+// keeps working when the API adds one (an unknown error code, likewise, is
+// kept as it is). What is broken is still refused, such as a malformed ID,
+// a missing required value, a duplicate or empty factor name, or an
+// impossible latitude or longitude. The flow must also have the ID asked
+// for; that check and the decoder's own stay on with WithoutValidation.
 func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
 	if id.IsZero() {
 		return nil, apierrors.New(apierrors.RequiredValue, "authflow_id: required")
