@@ -26,7 +26,7 @@
 // the same for a summary alone.
 //
 // Decoding and validation are kept apart: decoding fails only where a Go
-// value cannot hold what the JSON says, keeps unknown keys out and keeps a
+// value cannot hold what the JSON says, ignores unknown keys and keeps a
 // status it does not know, so a client keeps working when the API grows;
 // [Authflow.Validate] checks every rule of the API. Errors from both are
 // [*errors.Error]s listing [errors.Problem]s by JSON path and rule.
@@ -222,7 +222,9 @@ func (a *Authflow) ok(tolerant bool) bool {
 		a.ReturnURL != "" && !validation.IsHTTPURL(a.ReturnURL) {
 		return false
 	}
-	if factorNameProblems(a.FactorNames, func(int, apierrors.Rule, int) bool { return false }) {
+	// A long list is left to the validator, so that a hostile one is
+	// checked once.
+	if len(a.FactorNames) > maxPairwise || factorNameProblems(a.FactorNames, func(int, apierrors.Rule, int) bool { return false }) {
 		return false
 	}
 	for _, d := range [2]*interaction.Details{a.FirstSeen, a.LastSeen} {
@@ -232,6 +234,10 @@ func (a *Authflow) ok(tolerant bool) bool {
 	}
 	return !lastSeenBeforeFirst(a)
 }
+
+// maxPairwise is the longest list of factor names checked by comparing
+// pairs.
+const maxPairwise = 16
 
 // lastSeenBeforeFirst reports whether a's last_seen.at is before its
 // first_seen.at.
@@ -268,11 +274,11 @@ func checkAuthflow(sl validator.StructLevel) {
 // calls problem for each with its index, its rule (required or unique) and,
 // for a repeat, the index of the name's first entry, for as long as problem
 // returns true. It reports whether it found any. Its work is linear in the
-// list and its memory four bytes a name at most: a hostile list of many
-// names costs no more than its size.
+// list, and its memory at most 16 bytes a non-empty name: a hostile list
+// costs no more than its size.
 func factorNameProblems(names FactorNames, problem func(i int, rule apierrors.Rule, first int) bool) bool {
 	found := false
-	if len(names) <= 16 {
+	if len(names) <= maxPairwise {
 		// Few names: compare pairs.
 		for i, name := range names {
 			if name == "" {
@@ -295,9 +301,15 @@ func factorNameProblems(names FactorNames, problem func(i int, rule apierrors.Ru
 		return found
 	}
 	// Many: an open-addressing table of first indices, with a random seed so
-	// that no list can be made to collide.
+	// that no list can be made to collide, for the names that are not empty.
+	nonEmpty := 0
+	for _, name := range names {
+		if name != "" {
+			nonEmpty++
+		}
+	}
 	size := 1
-	for size < 2*len(names) {
+	for size < 2*nonEmpty {
 		size <<= 1
 	}
 	table := make([]int32, size)

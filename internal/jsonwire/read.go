@@ -447,6 +447,46 @@ func (r *Reader) More() bool {
 	return true
 }
 
+// ArrayLen returns the number of elements of the array that the last
+// [Reader.BeginArray] opened, counted from the current position by a quick
+// scan that neither reads nor checks them: a size for the slice that will
+// hold them, so that a long array is held in one allocation. For malformed
+// input the count may be wrong; reading the elements then finds the error.
+func (r *Reader) ArrayLen() int {
+	d := r.data
+	n, depth, sawValue := 0, 0, false
+	for i := r.pos; i < len(d); i++ {
+		switch c := d[i]; c {
+		case '"':
+			sawValue = true
+			for i++; i < len(d) && d[i] != '"'; i++ {
+				if d[i] == '\\' {
+					i++
+				}
+			}
+		case '[', '{':
+			sawValue = true
+			depth++
+		case ']', '}':
+			if depth == 0 {
+				if sawValue {
+					n++
+				}
+				return n
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			sawValue = true
+		}
+	}
+	return n
+}
+
 // Key returns the key of the current member of the innermost open object.
 // The slice is valid until r reads on.
 func (r *Reader) Key() []byte {

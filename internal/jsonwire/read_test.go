@@ -931,3 +931,33 @@ func TestReaderKeyStable(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestReaderArrayLen(t *testing.T) {
+	t.Parallel()
+	for doc, want := range map[string]int{
+		`[]`:                                   0,
+		` [ ] `:                                0,
+		`[1]`:                                  1,
+		`["a,b", "c\"]", "\\"]`:                3,
+		`[{"a":[1,2,3]},[4,[5,6]],7]`:          3,
+		`[null, true, false, -1.5e3]`:          4,
+		`["` + strings.Repeat(`x`, 100) + `"]`: 1,
+	} {
+		var r Reader
+		r.Reset([]byte(doc))
+		if !r.BeginArray() {
+			t.Fatalf("%s: not an array", doc)
+		}
+		if got := r.ArrayLen(); got != want {
+			t.Errorf("ArrayLen(%s) = %d, want %d", doc, got, want)
+		}
+		n := 0
+		for r.More() {
+			r.Skip()
+			n++
+		}
+		if err := r.Err(); err != nil || n != want {
+			t.Errorf("%s: read %d elements, %v", doc, n, err)
+		}
+	}
+}
