@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/authflow-dev/authflow-go/internal/race"
 )
 
 // TestServeAuthorizesBeforeValidating checks the order of work: a caller of
@@ -185,5 +187,44 @@ func TestServeLogsFailedAuthentications(t *testing.T) {
 	}
 	if !strings.Contains(out, `"suppressed":`) {
 		t.Errorf("the log does not count the lines it left out:\n%s", out)
+	}
+}
+
+// TestServeHostileStoredFlow checks what one stored flow of 250,000 repeated
+// factor names costs a request: a 500, one short log line, and memory in
+// proportion to the flow (the store's copy of it, and a table of its names).
+// Not parallel: it measures allocations.
+func TestServeHostileStoredFlow(t *testing.T) {
+	if race.Enabled {
+		t.Skip("the race detector changes allocations")
+	}
+	flow := examples.Authflow()
+	flow.FactorNames = make(authflow.FactorNames, 250_000)
+	for i := range flow.FactorNames {
+		flow.FactorNames[i] = "a"
+	}
+	logs := &logBuffer{}
+	h := authflow.NewHandler(authflow.NewMemoryStore(flow), authflow.AllowAll,
+		authflow.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
+	serve := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", authflow.PathPrefix+seedID, nil))
+		return rec
+	}
+	serve() // warm up
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rec := serve()
+	runtime.ReadMemStats(&after)
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", rec.Code)
+	}
+	// The store copies the flow (4 MB of names); the check's table is 2 MiB.
+	if n := after.TotalAlloc - before.TotalAlloc; n > 12<<20 {
+		t.Errorf("one request allocated %d bytes, want under 12 MiB", n)
+	}
+	if out := logs.String(); strings.Count(out, "\n") != 2 || len(out) > 4096 {
+		t.Errorf("two requests logged %d bytes in %d lines, want 2 short lines", len(out), strings.Count(out, "\n"))
 	}
 }
