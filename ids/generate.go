@@ -20,7 +20,8 @@ import (
 //   - its timestamps never go back: if the clock steps back, it keeps the
 //     newest timestamp it has used, and if the 80 bits of randomness run out
 //     within a millisecond, it moves on to the next millisecond;
-//   - making an ID allocates nothing;
+//   - making an ID allocates nothing (but for the buffer that a Generator
+//     sets up on first use, and a failure's error);
 //   - it is safe for concurrent use.
 //
 // Most programs need no Generator of their own: passing nil to New,
