@@ -1,0 +1,150 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+	_ "modernc.org/sqlite"             // the "sqlite" driver: pure Go
+
+	"github.com/authflow-dev/authflow-go/authflow"
+	"github.com/authflow-dev/authflow-go/authflow/sqlstore"
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+// Keep flows in SQLite: create the schema, put a flow, fetch it back.
+func Example() {
+	db, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1) // each connection to :memory: is a database of its own
+
+	ctx := context.Background()
+	store, err := sqlstore.New(db, sqlstore.SQLite)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		log.Fatal(err)
+	}
+	if err := store.Put(ctx, examples.Authflow()); err != nil {
+		log.Fatal(err)
+	}
+
+	flow, err := store.FetchAuthflow(ctx, ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nqprv12gz6v99a2v4"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(flow.Title, flow.Status, flow.FactorNames)
+	fmt.Println(flow.FirstSeen.RemoteIP, flow.FirstSeen.At.UTC())
+
+	_, err = store.FetchAuthflow(ctx, ids.MustParse[ids.Authflow]("013xrzp12g3nqk8n505tp6wqnscpdy8q"))
+	fmt.Println(errors.Is(err, apierrors.NotFound))
+	// Output:
+	// My Authflow new [password totp]
+	// 127.0.0.1 2009-02-13 23:31:30 +0000 UTC
+	// true
+}
+
+// Serve the endpoint from the database.
+func Example_handler() {
+	db, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	store, err := sqlstore.New(db, sqlstore.SQLite)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		log.Fatal(err)
+	}
+	if err := store.Put(ctx, examples.Authflow()); err != nil {
+		log.Fatal(err)
+	}
+
+	srv := httptest.NewServer(authflow.NewHandler(store, authflow.AllowAll))
+	defer srv.Close()
+	for _, id := range []string{"013xrzp12g3nqk8nqprv12gz6v99a2v4", "013xrzp12g3nqk8n505tp6wqnscpdy8q"} {
+		resp, err := http.Get(srv.URL + authflow.PathPrefix + id)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if flow, err := authflow.DecodeFetchResponse(body); err == nil {
+			fmt.Println(resp.StatusCode, flow.Title, flow.LastSeen.City)
+		} else {
+			fmt.Println(resp.StatusCode, string(body))
+		}
+	}
+	// Output:
+	// 200 My Authflow Melbourne
+	// 404 {"status":"error","code":"not_found","message":"no such resource"}
+}
+
+// Put validates the flow first, and writes nothing when it is invalid.
+func ExampleStore_Put() {
+	db, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	ctx := context.Background()
+	store, err := sqlstore.New(db, sqlstore.SQLite)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := store.Migrate(ctx); err != nil {
+		log.Fatal(err)
+	}
+
+	flow := examples.Authflow()
+	flow.FirstSeen.CountryCode = "Australia"
+	err = store.Put(ctx, flow)
+	var apiErr *apierrors.Error
+	if errors.As(err, &apiErr) {
+		for _, p := range apiErr.Problems() {
+			fmt.Println(p.Path, p.Rule)
+		}
+	}
+	_, err = store.FetchAuthflow(ctx, flow.ID)
+	fmt.Println(err)
+	// Output:
+	// first_seen.country_code country_code
+	// not_found
+}
+
+// On PostgreSQL, with the table hash-partitioned by the authflow ID's
+// partition.
+func ExampleWithHashPartitions() {
+	db, err := sql.Open("pgx", "postgres://authflow@localhost/authflows")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	store, err := sqlstore.New(db, sqlstore.Postgres, sqlstore.WithHashPartitions(16))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Creates authflows PARTITION BY HASH (id_partition), with the
+	// partitions authflows_p0 to authflows_p15.
+	if err := store.Migrate(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	http.Handle(authflow.PathPrefix, authflow.NewHandler(store, authflow.AllowAll))
+}
