@@ -3,7 +3,14 @@
 // examples package's fixture flows, the API reference's example
 // (013xrzp12g3nqk8nqprv12gz6v99a2v4) among them.
 //
-//	go run ./examples/server [-addr 127.0.0.1:8080] [-token TOKEN]
+//	go run ./examples/server [-addr 127.0.0.1:8080] [-token TOKEN] [-db DB]
+//
+// With -db (or the environment variable AUTHFLOW_DB, which the flag
+// overrides) it serves from a database instead, through package sqlstore:
+// sqlite:PATH for an SQLite file (created if missing; sqlite::memory: for one
+// in memory), or a PostgreSQL URL, postgres://USER:PASSWORD@HOST/DATABASE.
+// It migrates the schema, loads the fixture flows when the table is empty,
+// and then serves whatever the table holds.
 //
 // With -token (or the environment variable AUTHFLOW_TOKEN, which the flag
 // overrides) every request needs "Authorization: Bearer TOKEN"; with neither,
@@ -53,6 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free port)")
 	token := fs.String("token", getenv("AUTHFLOW_TOKEN"), "bearer `token` every request must carry (default $AUTHFLOW_TOKEN; none: no authentication)")
+	dbSpec := fs.String("db", getenv("AUTHFLOW_DB"), "`database` to serve from: sqlite:PATH or postgres://… (default $AUTHFLOW_DB; none: the fixtures in memory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,8 +76,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Warn("no -token and no AUTHFLOW_TOKEN: serving WITHOUT authentication")
 	}
 
-	flows := fixtureFlows()
-	store := authflow.NewMemoryStore(flows...)
+	// A signal stops the start too: connecting, migrating.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var store authflow.Store
+	if *dbSpec == "" {
+		flows := fixtureFlows()
+		store = authflow.NewMemoryStore(flows...)
+		for _, f := range flows {
+			log.Info("serving fixture flow", "authflow_id", f.ID.String(), "title", f.Title)
+		}
+	} else {
+		db, err := openDB(ctx, *dbSpec, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		store = db.store
+	}
+
 	srv := &http.Server{
 		Handler:           authflow.NewHandler(store, authz, authflow.WithLogger(log)),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -84,17 +110,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	// The listener accepts connections from here on (the kernel queues them
 	// until Serve takes them), so the line is true when it is printed.
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
-	for _, f := range flows {
-		log.Info("serving fixture flow", "authflow_id", f.ID.String(), "title", f.Title)
-	}
 
 	select {
 	case err := <-served:

@@ -2,13 +2,17 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,19 +20,45 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authflow-dev/authflow-go/authflow"
+	"github.com/authflow-dev/authflow-go/authflow/sqlstore"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/authflow-dev/authflow-go/internal/dbtest"
 	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
-// buildServer compiles this command into a temporary directory.
+// binDir holds the command built for the tests; TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// built builds this command once for all tests.
+var built = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "authflow-server-test")
+	if err != nil {
+		return "", err
+	}
+	binDir = dir
+	bin := filepath.Join(dir, "server")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// buildServer returns the path of this command, built.
 func buildServer(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "server")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := built()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -45,7 +75,8 @@ type started struct {
 func start(t *testing.T, bin string, env []string, args ...string) *started {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
+	// No database unless the test names one.
+	cmd.Env = append(append(os.Environ(), "AUTHFLOW_DB="), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +190,10 @@ func TestDemoServer(t *testing.T) {
 
 func TestRunRefusesBadArgs(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"-nope"}, {"extra"}, {"-addr", "not-an-address"}} {
+	for _, args := range [][]string{
+		{"-nope"}, {"extra"}, {"-addr", "not-an-address"},
+		{"-db", "mysql://localhost/flows"}, {"-db", "sqlite:"}, {"-db", "sqlite:" + t.TempDir() + "/no/such/dir/flows.db"},
+	} {
 		var stdout, stderr strings.Builder
 		err := run(context.Background(), args, func(string) string { return "" }, &stdout, &stderr)
 		if err == nil {
@@ -168,5 +202,126 @@ func TestRunRefusesBadArgs(t *testing.T) {
 		if stdout.Len() != 0 {
 			t.Errorf("run(%q) printed %q on stdout", args, stdout.String())
 		}
+	}
+}
+
+// get returns the status and body of a GET of url.
+func get(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+// sameAsMemory checks that the server at url answers every fixture flow,
+// and an unknown ID, with the bytes the in-memory demo at want answers.
+func sameAsMemory(t *testing.T, got, want string) {
+	t.Helper()
+	paths := []string{authflow.PathPrefix + "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"}
+	for _, f := range fixtureFlows() {
+		paths = append(paths, authflow.PathPrefix+f.ID.String())
+	}
+	for _, p := range paths {
+		gs, gb := get(t, got+p)
+		ws, wb := get(t, want+p)
+		if gs != ws || !bytes.Equal(gb, wb) {
+			t.Errorf("GET %s: %d %s\nwant (in memory) %d %s", p, gs, gb, ws, wb)
+		}
+	}
+}
+
+func TestDemoServerDatabase(t *testing.T) {
+	bin := buildServer(t)
+	noToken := "AUTHFLOW_TOKEN="
+	mem := start(t, bin, []string{noToken}, "-addr", "127.0.0.1:0")
+	defer mem.stop(t, syscall.SIGTERM)
+
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "flows.db")
+		s := start(t, bin, []string{noToken}, "-addr", "127.0.0.1:0", "-db", "sqlite:"+path)
+		sameAsMemory(t, s.url, mem.url)
+		s.stop(t, syscall.SIGTERM)
+		if !strings.Contains(s.stderr.String(), "loaded fixture flow") {
+			t.Errorf("the fixtures were not loaded into the empty table:\n%s", s.stderr)
+		}
+
+		// Change a flow while the server is down: it serves the table as
+		// it finds it, and loads no fixture over it.
+		db := dbtest.OpenSQLite(t, path)
+		store, err := sqlstore.New(db, sqlstore.SQLite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := examples.Authflow()
+		changed.Title = "changed while the server was down"
+		if err := store.Put(context.Background(), changed); err != nil {
+			t.Fatal(err)
+		}
+		store.Close()
+		db.Close()
+
+		// From the environment this time.
+		s = start(t, bin, []string{noToken, "AUTHFLOW_DB=sqlite:" + path}, "-addr", "127.0.0.1:0")
+		c, _ := authflow.NewClient(s.url)
+		got, err := c.FetchAuthflow(context.Background(), changed.ID)
+		if err != nil {
+			t.Fatalf("fetch: %v; stderr:\n%s", err, s.stderr)
+		}
+		if diff := cmp.Diff(changed, got, testutil.CmpOptions); diff != "" {
+			t.Errorf("served flow (-in the table +served):\n%s", diff)
+		}
+		s.stop(t, syscall.SIGTERM)
+		if strings.Contains(s.stderr.String(), "loaded fixture flow") {
+			t.Errorf("fixtures were loaded over a table that held flows:\n%s", s.stderr)
+		}
+
+		// The flag wins over the environment.
+		s = start(t, bin, []string{noToken, "AUTHFLOW_DB=mysql://nowhere"}, "-addr", "127.0.0.1:0", "-db", "sqlite:"+path)
+		c, _ = authflow.NewClient(s.url)
+		if _, err := c.FetchAuthflow(context.Background(), changed.ID); err != nil {
+			t.Errorf("-db over AUTHFLOW_DB: %v; stderr:\n%s", err, s.stderr)
+		}
+		s.stop(t, os.Interrupt)
+	})
+
+	t.Run("sqlite in memory", func(t *testing.T) {
+		s := start(t, bin, []string{noToken}, "-addr", "127.0.0.1:0", "-db", "sqlite::memory:")
+		sameAsMemory(t, s.url, mem.url)
+		s.stop(t, syscall.SIGTERM)
+	})
+
+	t.Run("postgres", func(t *testing.T) {
+		dsn := dbtest.PostgresSchema(t)
+		s := start(t, bin, []string{noToken}, "-addr", "127.0.0.1:0", "-db", dsn)
+		sameAsMemory(t, s.url, mem.url)
+		s.stop(t, syscall.SIGTERM)
+		if !strings.Contains(s.stderr.String(), "loaded fixture flow") || !strings.Contains(s.stderr.String(), "dialect=postgres") {
+			t.Errorf("stderr:\n%s", s.stderr)
+		}
+	})
+}
+
+// TestRunHidesPassword checks that a database that cannot be reached is an
+// error that does not show the URL's password.
+func TestRunHidesPassword(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), []string{"-db", "postgres://user:hunter2@127.0.0.1:1/flows?connect_timeout=5"},
+		func(string) string { return "" }, &stdout, &stderr)
+	if err == nil {
+		t.Fatal("run succeeded without a database")
+	}
+	if strings.Contains(err.Error(), "hunter2") || strings.Contains(stderr.String(), "hunter2") {
+		t.Errorf("the password shows: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(err.Error(), "postgres://user:xxxxx@127.0.0.1:1/flows") {
+		t.Errorf("the error does not say which database: %v", err)
 	}
 }
