@@ -19,8 +19,10 @@
 //
 //	listening on http://HOST:PORT
 //
-// and logs everything else with log/slog on stderr. SIGINT or SIGTERM shut
-// it down gracefully; it exits 0 within 10 seconds.
+// and logs everything else with log/slog on stderr. GET /openapi.yaml
+// answers the endpoint's OpenAPI description (authflow.OpenAPI), without
+// credentials. SIGINT or SIGTERM shut it down gracefully; it exits 0
+// within 10 seconds.
 package main
 
 import (
@@ -96,8 +98,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		store = db.store
 	}
 
+	mux := http.NewServeMux()
+	mux.Handle("/", authflow.NewHandler(store, authz, authflow.WithLogger(log)))
+	mux.HandleFunc("GET /openapi.yaml", serveOpenAPI)
 	srv := &http.Server{
-		Handler:           authflow.NewHandler(store, authz, authflow.WithLogger(log)),
+		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -158,4 +163,11 @@ func fixtureFlows() []*authflow.Authflow {
 		flows = append(flows, f)
 	}
 	return flows
+}
+
+// serveOpenAPI answers GET (and HEAD) /openapi.yaml with the endpoint's
+// OpenAPI description, for integrators' tools. It needs no credentials.
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/yaml")
+	_, _ = w.Write(authflow.OpenAPI())
 }
