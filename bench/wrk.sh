@@ -5,6 +5,11 @@
 # each and their ratio. Needs wrk (Debian: apt-get install wrk).
 #
 #   bash bench/wrk.sh [ROUNDS] [DURATION] [CONNECTIONS]     # defaults: 5 10s 16
+#
+# With DB set, the demo serves from that database (its -db flag) instead of memory:
+#
+#   DB=sqlite:/tmp/flows.db bash bench/wrk.sh
+#   DB="$AUTHFLOW_TEST_POSTGRES" bash bench/wrk.sh      # see .ci/postgres.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,10 +30,11 @@ trap cleanup EXIT
 go build -o "$work/server" ./examples/server
 go build -o "$work/preencoded" ./bench/preencoded
 
-# start NAME BINARY: runs it on a free port and sets URL_NAME from its line.
+# start NAME BINARY [ARGS…]: runs it on a free port and sets URL_NAME from its line.
 start() {
   local name=$1 bin=$2
-  AUTHFLOW_TOKEN= "$bin" -addr 127.0.0.1:0 >"$work/$name.out" 2>"$work/$name.err" &
+  shift 2
+  AUTHFLOW_TOKEN= AUTHFLOW_DB= "$bin" -addr 127.0.0.1:0 "$@" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   for _ in $(seq 100); do
     if grep -q '^listening on ' "$work/$name.out" 2>/dev/null; then break; fi
@@ -39,7 +45,11 @@ start() {
   [ -n "$url" ] || { echo "$name did not start" >&2; cat "$work/$name.err" >&2; exit 1; }
   printf -v "URL_$name" '%s' "$url/api/v1/authflow/013xrzp12g3nqk8nqprv12gz6v99a2v4"
 }
-start handler "$work/server"
+if [ -n "${DB:-}" ]; then
+  start handler "$work/server" -db "$DB"
+else
+  start handler "$work/server"
+fi
 start preencoded "$work/preencoded"
 
 # Check both answer the same bytes before measuring anything.
@@ -60,6 +70,8 @@ done
 
 h=$(median <"$work/handler.rps")
 p=$(median <"$work/preencoded.rps")
-echo "handler (demo server):     $h req/s (median of $rounds)"
+over=memory
+if [ -n "${DB:-}" ]; then over=${DB%%:*}; fi
+echo "handler (demo server over $over): $h req/s (median of $rounds)"
 echo "preencoded baseline:       $p req/s (median of $rounds)"
 awk -v h="$h" -v p="$p" 'BEGIN {printf "ratio handler/preencoded: %.2fx\n", h/p}'
