@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/authflow-dev/authflow-go/authflow"
@@ -23,7 +24,31 @@ type scanRow struct {
 	factorNames                            sql.RawBytes
 	seen                                   [2]scanDetails // first_seen, last_seen
 
-	dests [numDataColumns]any
+	key   [ids.BinaryLen]byte // the ID queried for
+	dests []any               // pointers to the fields above, in the order of dataColumns
+}
+
+// scanRows recycles scanRows, and with them the buffers the driver's bytes
+// are copied into.
+var scanRows = sync.Pool{New: func() any {
+	r := new(scanRow)
+	r.dests = r.dest()
+	return r
+}}
+
+// maxPooledBytes bounds the buffers a pooled scanRow keeps: one huge row
+// does not pin its memory.
+const maxPooledBytes = 4 << 10
+
+// release returns r to the pool. The flow decoded from r shares no memory
+// with it.
+func (r *scanRow) release() {
+	for _, b := range []*sql.RawBytes{&r.account, &r.device, &r.domain, &r.pool, &r.session, &r.factorNames, &r.seen[0].remoteIP, &r.seen[1].remoteIP} {
+		if cap(*b) > maxPooledBytes {
+			*b = nil
+		}
+	}
+	scanRows.Put(r)
 }
 
 // scanDetails holds the columns of a snapshot. remoteIP is nil for NULL.
@@ -38,7 +63,7 @@ type scanDetails struct {
 
 // dest returns the scan destinations of dataColumns, in order.
 func (r *scanRow) dest() []any {
-	d := r.dests[:0]
+	d := make([]any, 0, numDataColumns)
 	d = append(d, &r.account, &r.device, &r.domain, &r.pool, &r.session,
 		&r.status, &r.planName, &r.title, &r.returnURL, &r.requiredEmail, &r.factorNames)
 	for i := range r.seen {

@@ -238,7 +238,10 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 	if err != nil {
 		return nil, err
 	}
-	rows, err := stmt.QueryContext(ctx, int64(id.Partition()), binaryID(id))
+	r := scanRows.Get().(*scanRow)
+	defer r.release() // after rows.Close: the driver is done with r's memory
+	key, _ := id.AppendBinary(r.key[:0])
+	rows, err := stmt.QueryContext(ctx, int64(id.Partition()), key)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: fetch %s: %w", id, err)
 	}
@@ -249,8 +252,7 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 		}
 		return nil, apierrors.NotFound
 	}
-	r := new(scanRow)
-	if err := rows.Scan(r.dest()...); err != nil {
+	if err := rows.Scan(r.dests...); err != nil {
 		return nil, fmt.Errorf("sqlstore: row %s: %w", id, err)
 	}
 	flow, err := r.decode(id)
