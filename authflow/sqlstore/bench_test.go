@@ -14,11 +14,15 @@ import (
 // The baselines: what a service would write by hand for the same table with
 // the same driver, a prepared single-row SELECT of the same columns into
 // plain values and a prepared INSERT … ON CONFLICT DO UPDATE, without the
-// checks and conversions the store makes. Run them side by side and compare
-// with benchstat:
+// checks and conversions the store makes. Run them side by side, in rounds
+// that interleave the two (-count=N would run each N times in a row, and a
+// shared machine's load drifts), and compare with benchstat:
 //
-//	go test -run='^$' -bench=. -count=8 ./authflow/sqlstore/ | tee bench.txt
+//	for i in $(seq 10); do go test -run='^$' -bench=. -count=1 ./authflow/sqlstore/; done | tee bench.txt
 //	go run golang.org/x/perf/cmd/benchstat@latest -col /impl bench.txt
+//
+// The PostgreSQL benchmarks need the server the tests use (see
+// internal/dbtest).
 
 // rawColumns are the columns the baselines read and write.
 const rawColumns = "account_id, device_id, domain_id, pool_id, session_id, status, plan_name, title, return_url, required_email, factor_names, " +
