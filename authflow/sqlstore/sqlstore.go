@@ -7,11 +7,12 @@
 //	err = store.Put(ctx, flow)                  // insert or replace
 //	http.Handle(authflow.PathPrefix, authflow.NewHandler(store, authz))
 //
-// The package imports no driver: the caller opens the *sql.DB with the driver
-// of its choice (pgx's database/sql driver, github.com/jackc/pgx/v5/stdlib,
-// for PostgreSQL, and the pure-Go modernc.org/sqlite, with which programs build
-// with CGO_ENABLED=0, are the ones it is tested with), and owns it: its pool
-// size, its DSN, closing it. Every method takes a context and honours it.
+// The package imports no driver: open the *sql.DB with the driver of your
+// choice. It is tested with pgx's database/sql driver,
+// github.com/jackc/pgx/v5/stdlib, and with modernc.org/sqlite, which is pure
+// Go: programs that use it build with CGO_ENABLED=0. The caller owns the
+// *sql.DB (its pool size, its DSN, closing it); the Store never opens or
+// closes one. Every method takes a context and honours it.
 //
 // # Schema
 //
