@@ -35,15 +35,17 @@ type Authorizer interface {
 	Authorize(ctx context.Context, flow *Authflow) error
 }
 
-// AllowAll is the Authorizer that lets every request see every flow. It is
-// for demos, tests, and services whose middleware in front of the handler
-// already authenticates and authorizes; saying so explicitly is the point.
-var AllowAll Authorizer = allowAll{}
+// AllowAll is the Authorizer that lets every request see every flow:
+// NewHandler(store, authflow.AllowAll{}). It is for demos, tests, and
+// services whose middleware in front of the handler already authenticates
+// and authorizes; saying so explicitly is the point.
+type AllowAll struct{}
 
-type allowAll struct{}
+// Authenticate implements [Authorizer]: it lets every request in.
+func (AllowAll) Authenticate(r *http.Request) (context.Context, error) { return r.Context(), nil }
 
-func (allowAll) Authenticate(r *http.Request) (context.Context, error) { return r.Context(), nil }
-func (allowAll) Authorize(context.Context, *Authflow) error            { return nil }
+// Authorize implements [Authorizer]: it lets every caller see every flow.
+func (AllowAll) Authorize(context.Context, *Authflow) error { return nil }
 
 // The errors the bearer-token authorizers return, made anew on every call,
 // so that no caller shares one with another. Their messages go to clients.

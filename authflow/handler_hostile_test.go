@@ -48,7 +48,7 @@ func TestServeMatchesTheEscapedPath(t *testing.T) {
 		calls.Add(1)
 		return examples.Authflow(), nil
 	})
-	url, _ := server(t, store, authflow.AllowAll)
+	url, _ := server(t, store, authflow.AllowAll{})
 	for _, path := range []string{
 		"/api%2Fv1%2Fauthflow%2F" + seedID,
 		"/api/v1/authflow%2F" + seedID,
@@ -70,7 +70,7 @@ func TestServeMatchesTheEscapedPath(t *testing.T) {
 // response may change, and -race sees no shared memory.
 func TestServeHeadersAreNotShared(t *testing.T) {
 	t.Parallel()
-	h := authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll)
+	h := authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll{})
 	tamper := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
 		for _, k := range []string{"Content-Type", "Cache-Control", "X-Content-Type-Options"} {
@@ -110,7 +110,7 @@ func TestServeStoreTimeLimit(t *testing.T) {
 		return examples.Authflow(), nil
 	})
 	logs := &logBuffer{}
-	h := authflow.NewHandler(store, authflow.AllowAll,
+	h := authflow.NewHandler(store, authflow.AllowAll{},
 		authflow.WithStoreTimeout(50*time.Millisecond), authflow.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -150,7 +150,7 @@ func TestServeLogsAreBounded(t *testing.T) {
 	store := storeFunc(func(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 		return nil, errors.New(huge)
 	})
-	url, logs := server(t, store, authflow.AllowAll)
+	url, logs := server(t, store, authflow.AllowAll{})
 	r := do(t, "GET", url+authflow.PathPrefix+seedID, nil)
 	checkError(t, r, http.StatusInternalServerError, apierrors.Unexpected)
 	if strings.Contains(string(r.body), "secret") {
@@ -204,7 +204,7 @@ func TestServeHostileStoredFlow(t *testing.T) {
 		flow.FactorNames[i] = "a"
 	}
 	logs := &logBuffer{}
-	h := authflow.NewHandler(authflow.NewMemoryStore(flow), authflow.AllowAll,
+	h := authflow.NewHandler(authflow.NewMemoryStore(flow), authflow.AllowAll{},
 		authflow.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	serve := func() *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()

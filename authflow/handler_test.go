@@ -136,7 +136,7 @@ func checkError(t *testing.T, r response, status int, code apierrors.Code) {
 func TestServeFound(t *testing.T) {
 	t.Parallel()
 	seed := examples.Authflow()
-	url, _ := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll)
+	url, _ := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll{})
 
 	r := do(t, http.MethodGet, url+"/api/v1/authflow/"+seedID, nil)
 	checkCommonHeaders(t, r.header)
@@ -210,7 +210,7 @@ func TestServeErrors(t *testing.T) {
 		}
 		return nil, apierrors.NotFound
 	})
-	url, logs := server(t, store, authflow.AllowAll)
+	url, logs := server(t, store, authflow.AllowAll{})
 	base := url + "/api/v1/authflow/"
 
 	tests := []struct {
@@ -328,7 +328,7 @@ func TestServeErrors(t *testing.T) {
 func TestInvalidIDProblem(t *testing.T) {
 	t.Parallel()
 	rec := httptest.NewRecorder()
-	authflow.NewHandler(authflow.NewMemoryStore(), authflow.AllowAll).ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/authflow/nope", nil))
+	authflow.NewHandler(authflow.NewMemoryStore(), authflow.AllowAll{}).ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/authflow/nope", nil))
 	e := apierrors.FromResponse(rec.Code, rec.Header(), rec.Body.Bytes())
 	if e.Code() != apierrors.InvalidValue || e.StatusCode() != 400 || e.Message() != "authflow_id: not a canonical authflow ID: length 4, want 32" {
 		t.Errorf("got %v (status %d)", e, e.StatusCode())
@@ -428,7 +428,7 @@ func TestServeCancelledContext(t *testing.T) {
 			return nil, errors.New("the request's context was not passed to the store")
 		}
 	})
-	url, _ := server(t, store, authflow.AllowAll)
+	url, _ := server(t, store, authflow.AllowAll{})
 	c, err := authflow.NewClient(url)
 	if err != nil {
 		t.Fatal(err)
@@ -482,7 +482,7 @@ func TestClientAgainstHandler(t *testing.T) {
 func TestServeConcurrently(t *testing.T) {
 	t.Parallel()
 	seed := examples.Authflow()
-	url, logs := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll)
+	url, logs := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll{})
 	c, err := authflow.NewClient(url)
 	if err != nil {
 		t.Fatal(err)
@@ -520,7 +520,7 @@ func TestServeConcurrently(t *testing.T) {
 func TestNewHandlerPanicsOnNil(t *testing.T) {
 	t.Parallel()
 	for name, f := range map[string]func(){
-		"nil store":      func() { authflow.NewHandler(nil, authflow.AllowAll) },
+		"nil store":      func() { authflow.NewHandler(nil, authflow.AllowAll{}) },
 		"nil authorizer": func() { authflow.NewHandler(authflow.NewMemoryStore(), nil) },
 	} {
 		func() {

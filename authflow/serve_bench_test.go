@@ -38,7 +38,7 @@ func handlers() []struct {
 		name string
 		h    http.Handler
 	}{
-		{"impl=handler", authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll)},
+		{"impl=handler", authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll{})},
 		{"impl=preencoded", preEncoded()},
 	}
 }
@@ -100,7 +100,7 @@ func BenchmarkServeLoopback(b *testing.B) {
 // over loopback, decoding and validating each response.
 func BenchmarkClientFetch(b *testing.B) {
 	seed := examples.Authflow()
-	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(seed), authflow.AllowAll))
+	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(seed), authflow.AllowAll{}))
 	defer srv.Close()
 	c, err := authflow.NewClient(srv.URL)
 	if err != nil {

@@ -131,7 +131,7 @@ func rows() []row {
 
 	var rs []row
 	for _, f := range fixtures {
-		rs = append(rs, row{name: "200 " + f.Title, path: authflow.PathPrefix + f.ID.String(), store: mem, authz: authflow.AllowAll, status: 200})
+		rs = append(rs, row{name: "200 " + f.Title, path: authflow.PathPrefix + f.ID.String(), store: mem, authz: authflow.AllowAll{}, status: 200})
 	}
 	rs = append(rs,
 		row{name: "200 with a token", path: seed, header: bearer, store: mem, authz: authflow.BearerToken("tok"), status: 200},
@@ -220,7 +220,7 @@ func rows() []row {
 			rs[i].store = mem
 		}
 		if rs[i].authz == nil {
-			rs[i].authz = authflow.AllowAll
+			rs[i].authz = authflow.AllowAll{}
 		}
 	}
 	return rs

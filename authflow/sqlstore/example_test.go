@@ -76,7 +76,7 @@ func Example_handler() {
 		log.Fatal(err)
 	}
 
-	srv := httptest.NewServer(authflow.NewHandler(store, authflow.AllowAll))
+	srv := httptest.NewServer(authflow.NewHandler(store, authflow.AllowAll{}))
 	defer srv.Close()
 	for _, id := range []string{"013xrzp12g3nqk8nqprv12gz6v99a2v4", "013xrzp12g3nqk8n505tp6wqnscpdy8q"} {
 		resp, err := http.Get(srv.URL + authflow.PathPrefix + id)
@@ -146,5 +146,5 @@ func ExampleWithHashPartitions() {
 	if err := store.Migrate(context.Background()); err != nil {
 		log.Fatal(err)
 	}
-	http.Handle(authflow.PathPrefix, authflow.NewHandler(store, authflow.AllowAll))
+	http.Handle(authflow.PathPrefix, authflow.NewHandler(store, authflow.AllowAll{}))
 }

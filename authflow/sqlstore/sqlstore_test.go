@@ -113,7 +113,7 @@ func serve(store authflow.Store, id ids.AuthflowID, logs *bytes.Buffer) *httptes
 	if logs != nil {
 		log = slog.New(slog.NewTextHandler(logs, nil))
 	}
-	h := authflow.NewHandler(store, authflow.AllowAll, authflow.WithLogger(log))
+	h := authflow.NewHandler(store, authflow.AllowAll{}, authflow.WithLogger(log))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, authflow.PathPrefix+id.String(), nil))
 	return rec

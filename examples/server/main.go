@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	authz := authflow.AllowAll
+	var authz authflow.Authorizer = authflow.AllowAll{}
 	if *token != "" {
 		authz = authflow.BearerToken(*token)
 	} else {
