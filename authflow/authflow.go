@@ -105,8 +105,9 @@ type Authflow struct {
 }
 
 // FactorNames is the list of an authflow's factor names. Its JSON form is
-// always an array: nil and empty both encode as [], not null; [] and null
-// both decode as nil.
+// always an array: nil and empty both encode as [], not null. Decoding
+// reads [] as an empty list and null as nil, as encoding/json reads any
+// slice.
 type FactorNames []string
 
 // ObjectType is the type of [Authflow.Type]: it holds nothing, and its JSON

@@ -337,22 +337,17 @@ func decodeID[T any, P textUnmarshaler[T]](r *jsonwire.Reader, id P) {
 	}
 }
 
-// decodeFactorNames reads an array of strings: nil for null or []. The
-// slice is sized by counting the elements first, so that a long list costs
-// one allocation of 16 bytes a name, not the several of growing it.
+// decodeFactorNames reads an array of strings: nil for null, and an empty
+// list for [], as encoding/json reads them. The slice is sized by counting
+// the elements first, so that a long list costs one allocation of 16 bytes
+// a name, not the several of growing it.
 func decodeFactorNames(r *jsonwire.Reader) FactorNames {
 	if !r.BeginArray() {
 		return nil
 	}
-	var names FactorNames
-	if n := r.ArrayLen(); n > 0 {
-		names = make(FactorNames, 0, n)
-	}
+	names := make(FactorNames, 0, r.ArrayLen())
 	for r.More() {
 		names = append(names, r.StringValue())
-	}
-	if len(names) == 0 {
-		return nil
 	}
 	return names
 }

@@ -21,26 +21,6 @@ func (names FactorNames) MarshalJSON() ([]byte, error) {
 	return appendFactorNames(make([]byte, 0, n), names), nil
 }
 
-// UnmarshalJSON implements [json.Unmarshaler]: an array of strings, or
-// null. An empty array, like null, decodes as nil, so that a list survives a
-// round trip unchanged whether it was nil or empty. It fails, leaving names
-// unchanged, with an [*errors.Error] for anything else, and for a string
-// that is not valid UTF-8.
-//
-// [json.Unmarshaler]: https://pkg.go.dev/encoding/json#Unmarshaler
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
-func (names *FactorNames) UnmarshalJSON(data []byte) error {
-	var r jsonwire.Reader
-	r.Reset(data)
-	v := decodeFactorNames(&r)
-	r.End()
-	if err := r.Err(); err != nil {
-		return err
-	}
-	*names = v
-	return nil
-}
-
 // appendFactorNames appends names as a JSON array of strings.
 func appendFactorNames(b []byte, names FactorNames) []byte {
 	b = append(b, '[')

@@ -132,7 +132,7 @@ var variants = []struct {
 		a.FirstSeen.At = interaction.UnixTime{Time: time.Unix(1234567890, 500_000_000).UTC()}
 		a.LastSeen.At = interaction.UnixTime{Time: time.Unix(1234567899, 123_456_789).UTC()}
 	}},
-	{"empty_factor_names", func(a *authflow.Authflow) { a.FactorNames = nil }},
+	{"empty_factor_names", func(a *authflow.Authflow) { a.FactorNames = authflow.FactorNames{} }},
 	{"empty_return_url_and_title", func(a *authflow.Authflow) { a.ReturnURL, a.Title = "", "" }},
 	{"escaped_strings", func(a *authflow.Authflow) {
 		a.Title = `My <Authflow> & "friends" — ünïcödé 😀`

@@ -186,14 +186,15 @@ func appendFactorNames(b []byte, names authflow.FactorNames) []byte {
 }
 
 // decodeFactorNames reads a JSON array of strings, strictly: no null, no
-// other value, valid UTF-8, nothing after the array. [] is nil.
+// other value, valid UTF-8, nothing after the array. [] is an empty list,
+// as the flow's JSON reads it.
 func decodeFactorNames(data []byte) (authflow.FactorNames, error) {
 	if string(data) == "[]" {
-		return nil, nil
+		return authflow.FactorNames{}, nil
 	}
 	var r jsonwire.Reader
 	r.Reset(data)
-	var names authflow.FactorNames
+	names := make(authflow.FactorNames, 0, r.ArrayLen())
 	if r.Peek() != jsonwire.Array {
 		r.Fail(apierrors.RuleType, "must be a JSON array of strings")
 	} else if r.BeginArray() {

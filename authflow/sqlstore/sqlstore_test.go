@@ -96,12 +96,12 @@ func fixtures() []fixture {
 	return fs
 }
 
-// normalized returns a copy of flow as a store gives it back: an empty
-// factor_names list is the nil list.
+// normalized returns a copy of flow as a store gives it back: a nil
+// factor_names list is the empty list, as the flow's JSON reads [].
 func normalized(flow *authflow.Authflow) *authflow.Authflow {
 	c := flow.Clone()
-	if len(c.FactorNames) == 0 {
-		c.FactorNames = nil
+	if c.FactorNames == nil {
+		c.FactorNames = authflow.FactorNames{}
 	}
 	return c
 }
