@@ -28,8 +28,9 @@ import (
 // detail; a 401 also carries a WWW-Authenticate challenge. Any other error is
 // a server failure: logged, and answered 500 with a generic message.
 //
-// An Authorizer is called from many goroutines at once and must be safe for
-// concurrent use.
+// Authorize must not modify the flow it is given, which may be the store's
+// own (see [EncodedStore]). An Authorizer is called from many goroutines at
+// once and must be safe for concurrent use.
 type Authorizer interface {
 	Authenticate(r *http.Request) (context.Context, error)
 	Authorize(ctx context.Context, flow *Authflow) error

@@ -50,8 +50,9 @@ func WithLogger(l *slog.Logger) HandlerOption {
 // WithStoreTimeout sets how long the store may take to answer one request.
 // The default is [DefaultStoreTimeout]. Past it the store's context is
 // cancelled and the request is answered 500 at once, even if the store
-// ignores its context (its answer, when it comes, is dropped). A d of zero
-// or less panics.
+// ignores its context: the client has its answer, while the store keeps the
+// request's goroutine (and its connection) until it returns, and its answer
+// is dropped. A d of zero or less panics.
 func WithStoreTimeout(d time.Duration) HandlerOption {
 	if d <= 0 {
 		panic("authflow: WithStoreTimeout: the time limit must be positive")
@@ -242,8 +243,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// 4. Fetch, within the store's time limit.
-	flow, err := h.fetch(ctx, id)
+	flow, summary, err, answered := h.fetch(w, r, ctx, id)
 	switch {
+	case answered:
+		return // the time limit passed, and was answered
 	case err != nil:
 		h.fail(w, r, id, err, "fetch")
 		return
@@ -262,19 +265,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 6. Validate: a flow that breaks a rule is the server's failure.
-	if err := flow.Validate(); err != nil {
-		h.fail(w, r, id, serverFault{err}, "validate the stored flow")
-		return
-	}
-
-	// 7. Encode.
+	// 6. Validate: a flow that breaks a rule is the server's failure; and
+	// 7. encode. An EncodedStore has done both.
 	bp := bufPool.Get().(*[]byte)
-	body, err := AppendFetchResponse((*bp)[:0], flow)
-	if err != nil {
-		bufPool.Put(bp)
-		h.fail(w, r, id, serverFault{err}, "encode")
-		return
+	var body []byte
+	if summary != nil {
+		body = append(append(append((*bp)[:0], `{"status":"success","summary":`...), summary...), '}')
+	} else {
+		if err := flow.Validate(); err != nil {
+			bufPool.Put(bp)
+			h.fail(w, r, id, serverFault{err}, "validate the stored flow")
+			return
+		}
+		if body, err = AppendFetchResponse((*bp)[:0], flow); err != nil {
+			bufPool.Put(bp)
+			h.fail(w, r, id, serverFault{err}, "encode")
+			return
+		}
 	}
 	writeBody(w, r, http.StatusOK, body)
 	if cap(body) <= maxPooled {
@@ -287,32 +294,54 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // limit.
 var errStoreTimeout = errors.New("the store did not answer within its time limit")
 
-// fetch calls the store with a context that ends at the store's time limit,
-// and returns at that limit even if the store goes on. A panic in the store
-// is returned as an error.
-func (h *handler) fetch(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
-	ctx, cancel := context.WithTimeoutCause(ctx, h.storeTimeout, errStoreTimeout)
-	defer cancel()
-	type result struct {
-		flow *Authflow
-		err  error
-	}
-	done := make(chan result, 1) // the store's goroutine never blocks on it
-	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				done <- result{err: fmt.Errorf("store panicked: %v\n%s", v, debug.Stack())}
+// fetch calls the store, on this goroutine, with a context that ends at the
+// store's time limit. If the limit passes first, the request is answered 500
+// then and there, from the context's callback, and answered is true once
+// the store returns: a store that ignores its context holds its goroutine,
+// not the client. A panic in the store is returned as an error.
+//
+// Calling the store here rather than on a goroutine of its own spares each
+// request a goroutine's start and the wake-up of another thread, which cost
+// more than the rest of the handler's work.
+func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID) (flow *Authflow, summary []byte, err error, answered bool) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		mu       sync.Mutex
+		returned bool // the store returned: this goroutine answers
+		timedOut bool // the timer answered
+	)
+	timer := time.AfterFunc(h.storeTimeout, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if returned {
+			return
+		}
+		timedOut = true
+		cancel(errStoreTimeout)
+		h.logFailure(r.Context(), slog.LevelError, "request failed during fetch", id, errStoreTimeout.Error(), "")
+		writeConst(w, r, http.StatusInternalServerError, bodyInternal)
+		_ = http.NewResponseController(w).Flush() // the client has its answer now
+	})
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
 			}
-		}()
-		flow, err := h.store.FetchAuthflow(ctx, id)
-		done <- result{flow, err}
+			flow, summary, err = nil, nil, fmt.Errorf("store panicked: %v\n%s", v, debug.Stack())
+		}
+		timer.Stop()
+		mu.Lock()
+		returned = true
+		answered = timedOut
+		mu.Unlock()
 	}()
-	select {
-	case res := <-done:
-		return res.flow, res.err
-	case <-ctx.Done():
-		return nil, context.Cause(ctx)
+	if es, ok := h.store.(EncodedStore); ok {
+		flow, summary, err = es.FetchEncoded(ctx, id)
+		return flow, summary, err, false
 	}
+	flow, err = h.store.FetchAuthflow(ctx, id)
+	return flow, nil, err, false
 }
 
 // authFailed logs a failed authentication, at most authLogPerSecond a

@@ -100,7 +100,6 @@ func TestServeStoreTimeLimit(t *testing.T) {
 	t.Parallel()
 	cancelled := make(chan struct{})
 	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
 	store := storeFunc(func(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 		go func() {
 			<-ctx.Done()
@@ -113,7 +112,8 @@ func TestServeStoreTimeLimit(t *testing.T) {
 	h := authflow.NewHandler(store, authflow.AllowAll{},
 		authflow.WithStoreTimeout(50*time.Millisecond), authflow.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
+	t.Cleanup(srv.Close) // runs after the store is released: it waits for the handler
+	t.Cleanup(func() { close(release) })
 
 	start := time.Now()
 	r := do(t, "GET", srv.URL+authflow.PathPrefix+seedID, nil)

@@ -43,12 +43,34 @@ type Store interface {
 // use; the zero value is not usable: make one with [NewMemoryStore].
 type MemoryStore struct {
 	mu    sync.RWMutex
-	flows map[ids.AuthflowID]*Authflow // guarded by mu; values never modified
+	flows map[ids.AuthflowID]memoryEntry // guarded by mu; entries never modified
+}
+
+// memoryEntry is a stored flow and, when it is valid, its encoded summary.
+type memoryEntry struct {
+	flow    *Authflow
+	summary []byte // AppendAuthflow's bytes of a valid flow; nil otherwise
+}
+
+// An EncodedStore is a [Store] that can also hand over a flow it has
+// already validated and encoded, so that the handler neither validates nor
+// encodes it again on every request: the fast path of serving, which the
+// handler takes when its store has it. [MemoryStore] is one.
+type EncodedStore interface {
+	Store
+	// FetchEncoded returns the flow with the given ID and, when the flow
+	// passes [Authflow.Validate], its summary exactly as [AppendAuthflow]
+	// writes it; its errors answer as FetchAuthflow's. A nil summary means
+	// the store has none: the handler then validates and encodes the flow
+	// itself. Neither the flow nor the bytes may change afterwards: the
+	// handler and the [Authorizer] read the flow, and the bytes are sent as
+	// they are.
+	FetchEncoded(ctx context.Context, id ids.AuthflowID) (flow *Authflow, summary []byte, err error)
 }
 
 // NewMemoryStore returns a MemoryStore holding copies of the given flows.
 func NewMemoryStore(flows ...*Authflow) *MemoryStore {
-	s := &MemoryStore{flows: make(map[ids.AuthflowID]*Authflow, len(flows))}
+	s := &MemoryStore{flows: make(map[ids.AuthflowID]memoryEntry, len(flows))}
 	for _, f := range flows {
 		s.Put(f)
 	}
@@ -56,11 +78,16 @@ func NewMemoryStore(flows ...*Authflow) *MemoryStore {
 }
 
 // Put stores a copy of flow under its ID, replacing any flow with that ID.
-// It does not validate the flow: the handler does that when it serves it.
+// It keeps a flow that fails validation (the handler answers 500 for it, as
+// for a store whose data went bad), and encodes one that passes once, for
+// [MemoryStore.FetchEncoded].
 func (s *MemoryStore) Put(flow *Authflow) {
-	c := flow.Clone()
+	e := memoryEntry{flow: flow.Clone()}
+	if e.flow.Validate() == nil {
+		e.summary, _ = AppendAuthflow(nil, e.flow) // a valid flow always encodes
+	}
 	s.mu.Lock()
-	s.flows[c.ID] = c
+	s.flows[e.flow.ID] = e
 	s.mu.Unlock()
 }
 
@@ -83,14 +110,34 @@ func (s *MemoryStore) Len() int {
 // FetchAuthflow implements [Store]: it returns a copy of the stored flow, or
 // [apierrors.NotFound].
 func (s *MemoryStore) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
-	if err := ctx.Err(); err != nil {
+	e, err := s.lookup(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	f := s.flows[id]
-	s.mu.RUnlock()
-	if f == nil {
-		return nil, apierrors.NotFound
+	return e.flow.Clone(), nil
+}
+
+// FetchEncoded implements [EncodedStore]: it returns the stored flow itself,
+// which no one may change, and its summary as Put encoded it, or
+// [apierrors.NotFound].
+func (s *MemoryStore) FetchEncoded(ctx context.Context, id ids.AuthflowID) (*Authflow, []byte, error) {
+	e, err := s.lookup(ctx, id)
+	if err != nil {
+		return nil, nil, err
 	}
-	return f.Clone(), nil
+	return e.flow, e.summary, nil
+}
+
+// lookup finds the entry of id.
+func (s *MemoryStore) lookup(ctx context.Context, id ids.AuthflowID) (memoryEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return memoryEntry{}, err
+	}
+	s.mu.RLock()
+	e, ok := s.flows[id]
+	s.mu.RUnlock()
+	if !ok {
+		return memoryEntry{}, apierrors.NotFound
+	}
+	return e, nil
 }

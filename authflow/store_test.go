@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"sync"
 	"testing"
 
@@ -107,5 +108,48 @@ func TestMemoryStoreConcurrent(t *testing.T) {
 	wg.Wait()
 	if s.Len() != 1 {
 		t.Errorf("Len = %d, want 1", s.Len())
+	}
+}
+
+// TestMemoryStoreEncoded checks the fast path: FetchEncoded hands over the
+// stored flow and the summary AppendAuthflow writes for a valid flow, none
+// for an invalid one, and the handler answers the same bytes through it as
+// through a Store without it.
+func TestMemoryStoreEncoded(t *testing.T) {
+	t.Parallel()
+	valid, invalid := examples.Authflow(), examples.Authflow()
+	invalid.ID = ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nqprv12gz6v99a2v5")
+	invalid.PlanName = ""
+	s := authflow.NewMemoryStore(valid, invalid)
+	ctx := context.Background()
+
+	flow, summary, err := s.FetchEncoded(ctx, valid.ID)
+	want, _ := authflow.AppendAuthflow(nil, valid)
+	if err != nil || string(summary) != string(want) {
+		t.Fatalf("FetchEncoded = %s, %v; want %s", summary, err, want)
+	}
+	if diff := cmp.Diff(valid, flow, testutil.CmpOptions); diff != "" {
+		t.Errorf("FetchEncoded's flow (-put +got):\n%s", diff)
+	}
+	if _, summary, err := s.FetchEncoded(ctx, invalid.ID); err != nil || summary != nil {
+		t.Errorf("an invalid flow: summary %q, %v; want none", summary, err)
+	}
+	if _, _, err := s.FetchEncoded(ctx, ids.MustParse[ids.Authflow]("013xrzp12g3nqk8nqprv12gz6v99a2v6")); !errors.Is(err, apierrors.NotFound) {
+		t.Errorf("an unknown ID: %v", err)
+	}
+
+	// The same answers with and without the fast path.
+	plain := storeFunc(s.FetchAuthflow) // a Store, not an EncodedStore
+	for _, id := range []ids.AuthflowID{valid.ID, invalid.ID} {
+		var bodies [2]string
+		for i, store := range []authflow.Store{s, plain} {
+			rec := httptest.NewRecorder()
+			h := authflow.NewHandler(store, authflow.AllowAll{}, authflow.WithLogger(nil))
+			h.ServeHTTP(rec, httptest.NewRequest("GET", authflow.PathPrefix+id.String(), nil))
+			bodies[i] = fmt.Sprint(rec.Code, rec.Body.String())
+		}
+		if bodies[0] != bodies[1] {
+			t.Errorf("%s: encoded store answered %s, plain store %s", id, bodies[0], bodies[1])
+		}
 	}
 }
