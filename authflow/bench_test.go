@@ -83,9 +83,9 @@ var (
 	sinkFlow  *authflow.Authflow
 )
 
-// BenchmarkMarshal: json.Marshal of the seed envelope.
+// BenchmarkMarshal: json.Marshal of the seed envelope, each by pointer.
 func BenchmarkMarshal(b *testing.B) {
-	resp := authflow.FetchResponse{Summary: examples.Authflow()}
+	resp := &authflow.FetchResponse{Summary: examples.Authflow()}
 	naive := naiveSeed(b)
 	b.Run("impl=authflow", func(b *testing.B) {
 		b.ReportAllocs()
