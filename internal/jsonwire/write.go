@@ -15,7 +15,7 @@ import (
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := safeRun(s, 0); i < len(s); {
+	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
 			if htmlSafe[c] {
 				i++
@@ -64,31 +64,6 @@ func AppendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
-}
-
-// safeRun returns the index of the first byte at or after i that
-// AppendString may not write as it is, looking at eight bytes at a time: a
-// control character, " \ < > &, or a byte that is not ASCII.
-func safeRun(s string, i int) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	for ; i+8 <= len(s); i += 8 {
-		v := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		// A byte's high bit is set in (x - ones) &^ x when the byte of x is
-		// zero; v itself has it for a byte that is not ASCII.
-		special := v | (v - ' '*ones)
-		for _, c := range [...]uint64{'"', '\\', '<', '>', '&'} {
-			x := v ^ (c * ones)
-			special |= (x - ones) &^ x
-		}
-		if special&highs != 0 {
-			break
-		}
-	}
-	return i
 }
 
 const hexDigits = "0123456789abcdef"
