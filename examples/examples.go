@@ -141,6 +141,35 @@ var variants = []struct {
 	}},
 }
 
+// Flows returns every fixture as a flow of its own, for a store to serve:
+// the API reference's example (Authflow) under its own ID (AuthflowID), then
+// each of Variants under an ID of its own, the seed's timestamp and
+// partition with the variant's position (from 1) as randomness, so that the
+// IDs are the same on every run. A variant that keeps the seed's title is
+// titled "Variant <name>". The demo server and authflowtest serve these.
+//
+// Every call returns new values, deep copies that share nothing with what
+// another call returned.
+func Flows() []*authflow.Authflow {
+	seed := Authflow()
+	flows := []*authflow.Authflow{seed}
+	for i, v := range Variants() {
+		var r [10]byte
+		r[9] = byte(i + 1)
+		p, err := ids.FromParts(seed.ID.PFID().Timestamp(), seed.ID.Partition(), r)
+		if err != nil {
+			panic(err) // unreachable: the seed's parts are in range
+		}
+		f := v.Authflow
+		f.ID = ids.FromPFID[ids.Authflow](p)
+		if f.Title == seed.Title {
+			f.Title = "Variant " + v.Name
+		}
+		flows = append(flows, f)
+	}
+	return flows
+}
+
 // goldenFiles holds each fixture's JSON; the tests rewrite it with -update.
 //
 //go:embed testdata/*.json

@@ -21,7 +21,7 @@ import (
 	"strconv"
 
 	"github.com/authflow-dev/authflow-go/authflow"
-	"github.com/authflow-dev/authflow-go/authflow/authflowtest"
+	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/interaction"
 
 	"openapicheck/client"
@@ -49,7 +49,7 @@ func check(ctx context.Context, base, token string) error {
 
 	// Every fixture, through the generated types and back.
 	fractions := 0
-	for _, want := range authflowtest.Fixtures() {
+	for _, want := range examples.Flows() {
 		resp, err := c.FetchAuthflowWithResponse(ctx, want.ID.String())
 		if err != nil {
 			return err
@@ -130,21 +130,21 @@ func check(ctx context.Context, base, token string) error {
 	if err != nil {
 		return err
 	}
-	denied, err := anonymous.FetchAuthflowWithResponse(ctx, authflowtest.Fixtures()[0].ID.String())
+	denied, err := anonymous.FetchAuthflowWithResponse(ctx, examples.Flows()[0].ID.String())
 	if err != nil {
 		return err
 	}
 	if denied.JSON401 == nil || denied.JSON401.Code != "not_authenticated" || denied.Headers401 == nil || denied.Headers401.WWWAuthenticate == "" {
 		return fmt.Errorf("no token: HTTP %d %s, want a typed 401 with its challenge", denied.StatusCode(), denied.Body)
 	}
-	head, err := c.HeadAuthflowWithResponse(ctx, authflowtest.Fixtures()[0].ID.String())
+	head, err := c.HeadAuthflowWithResponse(ctx, examples.Flows()[0].ID.String())
 	if err != nil {
 		return err
 	}
 	if head.Headers200 == nil || len(head.Body) != 0 {
 		return fmt.Errorf("HEAD: HTTP %d with %d bytes, want 200 and no body", head.StatusCode(), len(head.Body))
 	}
-	options, err := c.OptionsAuthflowWithResponse(ctx, authflowtest.Fixtures()[0].ID.String())
+	options, err := c.OptionsAuthflowWithResponse(ctx, examples.Flows()[0].ID.String())
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func ExampleNewServer() {
 	srv := authflowtest.NewServer(t)
 	defer srv.Close() // in a test, t.Cleanup closes it
 
-	for _, f := range authflowtest.Fixtures()[:3] {
+	for _, f := range examples.Flows()[:3] {
 		flow, err := srv.Client().FetchAuthflow(context.Background(), f.ID)
 		if err != nil {
 			panic(err)

@@ -33,7 +33,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authflow-dev/authflow-go/authflow"
-	"github.com/authflow-dev/authflow-go/authflow/authflowtest"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
@@ -123,7 +122,7 @@ func (authnFunc) Authorize(context.Context, *authflow.Authflow) error     { retu
 // rows returns every situation the handler answers, for GET; each runs
 // for HEAD too.
 func rows() []row {
-	fixtures := authflowtest.Fixtures()
+	fixtures := examples.Flows()
 	mem := authflow.NewMemoryStore(fixtures...)
 	seed := authflow.PathPrefix + examples.AuthflowID
 	bearer := http.Header{"Authorization": {"Bearer tok"}}
@@ -744,7 +743,7 @@ func TestOpenAPIFixturesValidate(t *testing.T) {
 	for _, v := range examples.Variants() {
 		fixtures[v.Name] = v.JSON
 	}
-	for _, f := range authflowtest.Fixtures() {
+	for _, f := range examples.Flows() {
 		b, err := json.Marshal(authflow.FetchResponse{Summary: f})
 		if err != nil {
 			t.Fatal(err)

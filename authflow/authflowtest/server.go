@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/authflow-dev/authflow-go/authflow"
+	"github.com/authflow-dev/authflow-go/examples"
 )
 
 // A Server is a running test server of the Authflow API: the real handler
@@ -54,7 +55,7 @@ type Server struct {
 }
 
 // NewServer starts a Server holding copies of the given flows, or, when
-// none are given, the flows [Fixtures] returns. It serves them with the
+// none are given, the flows [examples.Flows] returns. It serves them with the
 // handler of [authflow.NewHandler] exactly as a production server would:
 // a flow that fails validation is answered 500, as there. It needs no
 // credentials until [Server.RequireToken] says otherwise. The handler's
@@ -65,7 +66,7 @@ type Server struct {
 func NewServer(t testing.TB, flows ...*authflow.Authflow) *Server {
 	t.Helper()
 	if len(flows) == 0 {
-		flows = Fixtures()
+		flows = examples.Flows()
 	}
 	for i, f := range flows {
 		if f == nil {

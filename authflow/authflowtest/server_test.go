@@ -70,7 +70,7 @@ func TestNewServerServesTheFixtures(t *testing.T) {
 	t.Parallel()
 	srv := authflowtest.NewServer(t)
 	c := srv.Client()
-	want := authflowtest.Fixtures()
+	want := examples.Flows()
 	seen := map[ids.AuthflowID]bool{}
 	for _, w := range want {
 		if seen[w.ID] {
@@ -89,13 +89,13 @@ func TestNewServerServesTheFixtures(t *testing.T) {
 		t.Errorf("Fixtures returned %d flows, want the seed and %d variants", len(want), n-1)
 	}
 	if want[0].ID.String() != examples.AuthflowID {
-		t.Errorf("Fixtures()[0].ID = %s, want the seed's %s", want[0].ID, examples.AuthflowID)
+		t.Errorf("examples.Flows()[0].ID = %s, want the seed's %s", want[0].ID, examples.AuthflowID)
 	}
 }
 
 func TestFixturesAreFreshCopies(t *testing.T) {
 	t.Parallel()
-	a, b := authflowtest.Fixtures(), authflowtest.Fixtures()
+	a, b := examples.Flows(), examples.Flows()
 	a[0].Title = "changed"
 	a[1].FactorNames[0] = "changed"
 	if b[0].Title == "changed" || b[1].FactorNames[0] == "changed" {
@@ -122,7 +122,7 @@ func TestNewServerServesTheFlowsGiven(t *testing.T) {
 	if got.Title != "only this one" {
 		t.Errorf("Title = %q, want the one given", got.Title)
 	}
-	other := authflowtest.Fixtures()[1].ID
+	other := examples.Flows()[1].ID
 	_, err = srv.Client().FetchAuthflow(context.Background(), other)
 	if !errors.Is(err, apierrors.NotFound) {
 		t.Errorf("fetching a fixture the server was not given: err = %v, want not_found", err)
@@ -308,7 +308,7 @@ func TestInjectAppliesToAnyPathAndMethod(t *testing.T) {
 func TestInjectFor(t *testing.T) {
 	t.Parallel()
 	srv := authflowtest.NewServer(t)
-	fixtures := authflowtest.Fixtures()
+	fixtures := examples.Flows()
 	target, other := fixtures[1].ID, fixtures[2].ID
 	srv.InjectFor(target, authflowtest.Fault{Code: apierrors.NotFound}, 2)
 	srv.Inject(authflowtest.Fault{Status: 503}, 1)

@@ -14,6 +14,7 @@ import (
 	_ "modernc.org/sqlite"             // the "sqlite" driver: pure Go, so the demo still needs no C toolchain
 
 	"github.com/authflow-dev/authflow-go/authflow/sqlstore"
+	"github.com/authflow-dev/authflow-go/examples"
 )
 
 // startTimeout bounds connecting to the database, migrating it and loading
@@ -109,7 +110,7 @@ func loadFixtures(ctx context.Context, d *database, log *slog.Logger) error {
 	case !errors.Is(err, sql.ErrNoRows):
 		return err
 	}
-	for _, f := range fixtureFlows() {
+	for _, f := range examples.Flows() {
 		if err := d.store.Put(ctx, f); err != nil {
 			return err
 		}

@@ -41,7 +41,6 @@ import (
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
-	"github.com/authflow-dev/authflow-go/ids"
 )
 
 func main() {
@@ -84,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	var store authflow.Store
 	if *dbSpec == "" {
-		flows := fixtureFlows()
+		flows := examples.Flows()
 		store = authflow.NewMemoryStore(flows...)
 		for _, f := range flows {
 			log.Info("serving fixture flow", "authflow_id", f.ID.String(), "title", f.Title)
@@ -139,30 +138,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	log.Info("stopped")
 	return nil
-}
-
-// fixtureFlows returns the seed example under its own ID and each of the
-// examples package's variants under an ID of its own: the seed's timestamp
-// and partition, with the variant's index as randomness, so the IDs are the
-// same on every run. Each variant's title says which it is.
-func fixtureFlows() []*authflow.Authflow {
-	seed := examples.Authflow()
-	flows := []*authflow.Authflow{seed}
-	for i, v := range examples.Variants() {
-		var r [10]byte
-		r[9] = byte(i + 1)
-		p, err := ids.FromParts(seed.ID.PFID().Timestamp(), seed.ID.Partition(), r)
-		if err != nil {
-			panic(err) // unreachable: the seed's parts are in range
-		}
-		f := v.Authflow
-		f.ID = ids.FromPFID[ids.Authflow](p)
-		if f.Title == seed.Title {
-			f.Title = "Variant " + v.Name
-		}
-		flows = append(flows, f)
-	}
-	return flows
 }
 
 // serveOpenAPI answers GET (and HEAD) /openapi.yaml with the endpoint's

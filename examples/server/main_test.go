@@ -225,7 +225,7 @@ func get(t *testing.T, url string) (int, []byte) {
 func sameAsMemory(t *testing.T, got, want string) {
 	t.Helper()
 	paths := []string{authflow.PathPrefix + "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1"}
-	for _, f := range fixtureFlows() {
+	for _, f := range examples.Flows() {
 		paths = append(paths, authflow.PathPrefix+f.ID.String())
 	}
 	for _, p := range paths {
