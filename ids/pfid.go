@@ -3,7 +3,6 @@ package ids
 import (
 	"cmp"
 	"encoding/binary"
-	"errors"
 	"slices"
 	"strconv"
 	"time"
@@ -25,25 +24,33 @@ const EncodedLen = 32
 // BinaryLen is the length of a PFID's binary form, in bytes.
 const BinaryLen = 20
 
-// The errors that parsing, decoding and generating return, wrapped in a
-// [*ParseError] or another error that says where the problem was. Test for them with
-// [errors.Is].
-var (
+// An Error is one of the errors that parsing, decoding and generating
+// return, wrapped in a [*ParseError] or another error that says where the
+// problem was. They are constants, so that no importer can change what
+// errors.Is compares with.
+type Error string
+
+// Error returns the error's text.
+func (e Error) Error() string { return string(e) }
+
+// The errors that parsing, decoding and generating return. Test for them
+// with [errors.Is].
+const (
 	// ErrLength means the text is not 32 bytes long (or the binary form not 20).
-	ErrLength = errors.New("ids: wrong length")
+	ErrLength Error = "ids: wrong length"
 	// ErrCharacter means a byte outside the lowercase Crockford base32 alphabet
 	// (0-9 and a-z less i, l, o and u).
-	ErrCharacter = errors.New("ids: invalid character")
+	ErrCharacter Error = "ids: invalid character"
 	// ErrUppercase means an uppercase letter: the canonical form is lowercase.
-	ErrUppercase = errors.New("ids: uppercase character")
+	ErrUppercase Error = "ids: uppercase character"
 	// ErrOverflow means a first character above '7': the timestamp would need
 	// more than 48 bits.
-	ErrOverflow = errors.New("ids: first character above 7")
+	ErrOverflow Error = "ids: first character above 7"
 	// ErrRange means a timestamp or partition that a PFID cannot hold: from
 	// [FromParts], from a binary form whose partition has its top two bits
 	// set, or from [New] and its siblings, given a partition of 2^30 or more
 	// or a clock that reads before 1970 or after the year 10889.
-	ErrRange = errors.New("ids: value out of range")
+	ErrRange Error = "ids: value out of range"
 )
 
 // A PFID is a partitioned, time-ordered identifier: 160 bits, big-endian, made
