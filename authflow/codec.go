@@ -25,13 +25,18 @@ import (
 // represent.
 func AppendFetchResponse(dst []byte, flow *Authflow) ([]byte, error) {
 	start := len(dst)
-	dst = append(dst, `{"status":"success","summary":`...)
-	b, err := AppendAuthflow(dst, flow)
+	b, err := AppendAuthflow(append(dst, envelopeStart...), flow)
 	if err != nil {
 		return dst[:start], err
 	}
-	return append(b, '}'), nil
+	return append(b, envelopeEnd), nil
 }
+
+// The success envelope around a summary's bytes.
+const (
+	envelopeStart = `{"status":"success","summary":`
+	envelopeEnd   = '}'
+)
 
 // AppendAuthflow appends flow's JSON form to dst and returns the extended
 // buffer: exactly the bytes json.Marshal writes for *flow. It fails,

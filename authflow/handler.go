@@ -270,7 +270,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	bp := bufPool.Get().(*[]byte)
 	var body []byte
 	if summary != nil {
-		body = append(append(append((*bp)[:0], `{"status":"success","summary":`...), summary...), '}')
+		body = append(append(append((*bp)[:0], envelopeStart...), summary...), envelopeEnd)
 	} else {
 		if err := flow.Validate(); err != nil {
 			bufPool.Put(bp)
@@ -295,10 +295,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 var errStoreTimeout = errors.New("the store did not answer within its time limit")
 
 // fetch calls the store, on this goroutine, with a context that ends at the
-// store's time limit. If the limit passes first, the request is answered 500
-// then and there, from the context's callback, and answered is true once
-// the store returns: a store that ignores its context holds its goroutine,
-// not the client. A panic in the store is returned as an error.
+// store's time limit. If the limit passes first, a timer cancels that
+// context and answers the request 500 then and there, and answered is true
+// once the store returns: a store that ignores its context holds its
+// goroutine, not the client. A panic in the store is returned as an error.
 //
 // Calling the store here rather than on a goroutine of its own spares each
 // request a goroutine's start and the wake-up of another thread, which cost
