@@ -12,10 +12,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/authflow-dev/authflow-go/internal/safetext"
 )
 
 // PathPrefix is the path under which the endpoint lives: a request for
@@ -418,29 +418,9 @@ func (h *handler) logFailure(ctx context.Context, level slog.Level, what string,
 	h.log.LogAttrs(ctx, level, "authflow: "+what+"; answered 500", attrs...)
 }
 
-// bounded returns s cut at maxLogDetail bytes, with control characters
-// and invalid UTF-8 escaped as in a Go string literal, so that it stays
+// bounded returns s escaped and cut at maxLogDetail bytes, so that it stays
 // one short line.
-func bounded(s string) string {
-	cut := len(s) > maxLogDetail
-	if cut {
-		s = s[:maxLogDetail]
-	}
-	clean := true
-	for i := 0; i < len(s) && clean; i++ {
-		if c := s[i]; c < ' ' || c == 0x7f {
-			clean = false
-		}
-	}
-	if !clean || !utf8.ValidString(s) {
-		q := strconv.QuoteToGraphic(s)
-		s = q[1 : len(q)-1]
-	}
-	if cut {
-		s += "…"
-	}
-	return s
-}
+func bounded(s string) string { return safetext.Bounded(s, maxLogDetail) }
 
 // sendable returns the API error that answers err, when the outermost API
 // error in err's chain is one its maker chose to send: an [*apierrors.Error]

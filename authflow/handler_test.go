@@ -535,6 +535,19 @@ func TestNewHandlerPanicsOnNil(t *testing.T) {
 	}
 }
 
+// lenientImporter imports from export data, and stands in an empty package
+// for one it cannot find (this module's own internal packages).
+type lenientImporter struct{ types.Importer }
+
+func (l lenientImporter) Import(path string) (*types.Package, error) {
+	if p, err := l.Importer.Import(path); err == nil {
+		return p, nil
+	}
+	p := types.NewPackage(path, filepath.Base(path))
+	p.MarkComplete()
+	return p, nil
+}
+
 // TestErrorsPackageStateCannotChangeResponses establishes that nothing a
 // program can reach of package errors changes what the handler sends: the
 // package exports no variables (only constants, types and functions), an
@@ -545,7 +558,10 @@ func TestNewHandlerPanicsOnNil(t *testing.T) {
 // it when done.
 func TestErrorsPackageStateCannotChangeResponses(t *testing.T) {
 	// Type-check package errors from its source, as the build would see it,
-	// with its imports (the standard library's) from export data.
+	// with the standard library's imports from export data. What it uses of
+	// this module's internal packages is not needed to list its own
+	// declarations: those imports are stood in for by empty packages, and
+	// the errors that leaves are ignored.
 	bp, err := build.Default.ImportDir(filepath.Join("..", "errors"), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -559,10 +575,16 @@ func TestErrorsPackageStateCannotChangeResponses(t *testing.T) {
 		}
 		files = append(files, f)
 	}
-	conf := types.Config{Importer: importer.ForCompiler(fset, "gc", nil)}
-	pkg, err := conf.Check("github.com/authflow-dev/authflow-go/errors", fset, files, nil)
-	if err != nil {
-		t.Fatalf("type-checking package errors: %v", err)
+	var typeErrs []error
+	conf := types.Config{
+		Importer: lenientImporter{importer.ForCompiler(fset, "gc", nil)},
+		Error:    func(err error) { typeErrs = append(typeErrs, err) },
+	}
+	pkg, _ := conf.Check("github.com/authflow-dev/authflow-go/errors", fset, files, nil)
+	for _, err := range typeErrs {
+		if !strings.Contains(err.Error(), "internal/") && !strings.Contains(err.Error(), "safetext") {
+			t.Fatalf("type-checking package errors: %v", err)
+		}
 	}
 	scope := pkg.Scope()
 	exported := 0

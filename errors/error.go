@@ -36,7 +36,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/authflow-dev/authflow-go/internal/safetext"
 )
 
 // An Error is an API error: a [Code], a human-readable message, and, when it
@@ -320,45 +321,5 @@ func (h *hiddenCause) Unwrap() []error {
 // maxErrorText bounds the length of each part of [Error.Error]'s text.
 const maxErrorText = 1024
 
-// sanitize escapes control characters and invalid UTF-8 in s as a Go string
-// literal would, and keeps at most maxErrorText bytes of the escaped text,
-// marking a cut with "…". It cuts between runes and escapes, never inside
-// one, so that what it returns is valid UTF-8 and every escape in it whole.
-func sanitize(s string) string {
-	clean := len(s) <= maxErrorText
-	for i := 0; clean && i < len(s); i++ {
-		if c := s[i]; c < ' ' || c == 0x7f || c >= 0x80 {
-			clean = false
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(min(len(s), maxErrorText) + len("…"))
-	var buf [utf8.UTFMax * 4]byte
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		var piece []byte
-		switch {
-		case r == utf8.RuneError && size == 1:
-			piece = append(buf[:0], '\\', 'x', hexDigits[s[i]>>4], hexDigits[s[i]&0xf])
-		case r == '"' || r == '\\' || strconv.IsGraphic(r):
-			// Only escapes are wanted, not a quoted string: quotes and
-			// backslashes stay as they are.
-			piece = append(buf[:0], s[i:i+size]...)
-		default:
-			q := strconv.AppendQuoteRuneToGraphic(buf[:0], r)
-			piece = q[1 : len(q)-1]
-		}
-		if b.Len()+len(piece) > maxErrorText {
-			b.WriteString("…")
-			break
-		}
-		b.Write(piece)
-		i += size
-	}
-	return b.String()
-}
-
-const hexDigits = "0123456789abcdef"
+// sanitize escapes and bounds text for Error().
+func sanitize(s string) string { return safetext.Bounded(s, maxErrorText) }

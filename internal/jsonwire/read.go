@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/internal/safetext"
 )
 
 // MaxDepth is how deeply arrays and objects may nest, as in encoding/json:
@@ -202,28 +203,10 @@ func (r *Reader) Path() string {
 // maxPathKey bounds how much of one key a path shows.
 const maxPathKey = 64
 
-// writeKey writes a key into a path, escaping control characters and
-// shortening a long key, so that a hostile key cannot make a path large or
-// forge log lines.
+// writeKey writes a key into a path, escaped and shortened, so that a
+// hostile key cannot make a path large or forge log lines.
 func writeKey(b *strings.Builder, key []byte) {
-	cut := len(key) > maxPathKey
-	if cut {
-		key = key[:maxPathKey]
-	}
-	for _, c := range key {
-		if c < ' ' || c == 0x7f {
-			q := strconv.Quote(string(key))
-			b.WriteString(q[1 : len(q)-1])
-			if cut {
-				b.WriteString("…")
-			}
-			return
-		}
-	}
-	b.Write(key)
-	if cut {
-		b.WriteString("…")
-	}
+	b.WriteString(safetext.Bounded(string(key), maxPathKey))
 }
 
 // Fail records an error about the value being read: a problem at the current
