@@ -15,12 +15,8 @@ import (
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plainBytes(s, 0); i < len(s); i = plainBytes(s, i) {
 		if c := s[i]; c < utf8.RuneSelf {
-			if htmlSafe[c] {
-				i++
-				continue
-			}
 			b = append(b, s[start:i]...)
 			switch c {
 			case '\\', '"':
@@ -66,28 +62,46 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// plainBytes returns the index of the first byte of s at or after i that
+// AppendString cannot write as it is, or len(s). It looks at eight bytes at
+// a time: the AND of their entries in htmlSafe is 0 if any needs care.
+func plainBytes(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		t := s[i : i+8]
+		if htmlSafe[t[0]]&htmlSafe[t[1]]&htmlSafe[t[2]]&htmlSafe[t[3]]&
+			htmlSafe[t[4]]&htmlSafe[t[5]]&htmlSafe[t[6]]&htmlSafe[t[7]] == 0 {
+			break
+		}
+	}
+	for i < len(s) && htmlSafe[s[i]] != 0 {
+		i++
+	}
+	return i
+}
+
 const hexDigits = "0123456789abcdef"
 
-// htmlSafe reports the ASCII bytes AppendString writes as they are: every
-// printable byte but " \ < > &. It is constant data, built by no code.
-var htmlSafe = [utf8.RuneSelf]bool{
-	false, false, false, false, false, false, false, false, // 0x0
-	false, false, false, false, false, false, false, false, // 0x8
-	false, false, false, false, false, false, false, false, // 0x10
-	false, false, false, false, false, false, false, false, // 0x18
-	true, true, false, true, true, true, false, true, // 0x20
-	true, true, true, true, true, true, true, true, // 0x28
-	true, true, true, true, true, true, true, true, // 0x30
-	true, true, true, true, false, true, false, true, // 0x38
-	true, true, true, true, true, true, true, true, // 0x40
-	true, true, true, true, true, true, true, true, // 0x48
-	true, true, true, true, true, true, true, true, // 0x50
-	true, true, true, true, false, true, true, true, // 0x58
-	true, true, true, true, true, true, true, true, // 0x60
-	true, true, true, true, true, true, true, true, // 0x68
-	true, true, true, true, true, true, true, true, // 0x70
-	true, true, true, true, true, true, true, true, // 0x78
-}
+// htmlSafe holds 1 for each byte AppendString writes as it is, every
+// printable ASCII byte but " \ < > &, and 0 for the others: control
+// characters, those five, and every byte of a multi-byte UTF-8 sequence.
+// A string of 256 bytes, so indexing it with a byte needs no bounds check.
+const htmlSafe = "" +
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x00
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x10
+	"\x01\x01\x00\x01\x01\x01\x00\x01\x01\x01\x01\x01\x01\x01\x01\x01" + // 0x20
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x01\x00\x01" + // 0x30
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" + // 0x40
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x00\x01\x01\x01" + // 0x50
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" + // 0x60
+	"\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01" + // 0x70
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x80
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x90
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0xa0
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0xb0
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0xc0
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0xd0
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0xe0
+	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" // 0xf0
 
 // ErrUnsupportedFloat is returned by [AppendFloat] for NaN and ±Inf, which
 // JSON cannot represent.
@@ -101,6 +115,9 @@ var ErrUnsupportedFloat = errors.New("NaN and infinite numbers have no JSON form
 func AppendFloat(b []byte, f float64) ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return b, ErrUnsupportedFloat
+	}
+	if b, ok := appendShortDecimal(b, f); ok {
+		return b, nil
 	}
 	abs := math.Abs(f)
 	format := byte('f')
@@ -117,4 +134,67 @@ func AppendFloat(b []byte, f float64) ([]byte, error) {
 		}
 	}
 	return b, nil
+}
+
+// appendShortDecimal appends f as strconv.AppendFloat(b, f, 'f', -1, 64)
+// does when |f| is in [1e-6, 1e14) and f is the double nearest a decimal of
+// at most 14 significant digits, as latitudes and longitudes are; it
+// returns ok false, and b unchanged, for any other f. It is several times
+// faster than strconv for such numbers.
+//
+// It tries k = 0, 1, 2, … decimal places while m = |f|·10^k < 1e14. The
+// integer n nearest m is the only one that can give a decimal n/10^k within
+// half a unit in the last place of f, and n/10^k, a division of two exact
+// doubles, rounds as parsing that decimal does; so the first k for which it
+// gives back f yields the decimal of fewest digits that reads back as f.
+// No other decimal of as few digits reads back as f: two would lie at least
+// 10^-(k+1) apart, which is more than the 2^-52·|f| that the doubles
+// rounding to f span while |f|·10^(k+1) < 1e15. That decimal is what
+// strconv's shortest formatting writes.
+func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
+	a := math.Abs(f)
+	if !(a >= 1e-6 && a < 1e14) {
+		return b, false
+	}
+	for k, p := range exactPow10 {
+		m := a * p
+		if m >= 1e14 {
+			break
+		}
+		n := math.Floor(m + 0.5)
+		if n/p != a {
+			continue
+		}
+		var buf [24]byte // a sign, 19 decimals (|f| ≥ 1e-6) and "0."
+		i := len(buf)
+		u := uint64(n)
+		for range k {
+			i--
+			buf[i] = byte('0' + u%10)
+			u /= 10
+		}
+		if k > 0 {
+			i--
+			buf[i] = '.'
+		}
+		for {
+			i--
+			buf[i] = byte('0' + u%10)
+			if u /= 10; u == 0 {
+				break
+			}
+		}
+		if f < 0 {
+			i--
+			buf[i] = '-'
+		}
+		return append(b, buf[i:]...), true
+	}
+	return b, false
+}
+
+// exactPow10 holds the powers of ten that a float64 holds exactly.
+var exactPow10 = [...]float64{
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	stderrors "errors"
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -86,10 +88,30 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestAppendStringEveryByteEveryOffset puts each byte, and each of the
+// multi-byte runes AppendString treats apart, at every offset of strings
+// long enough to cross the eight-byte runs AppendString skips at once.
+func TestAppendStringEveryByteEveryOffset(t *testing.T) {
+	t.Parallel()
+	specials := []string{"\u2028", "\u2029", "é", "😀", "\xed\xa0\x80"}
+	for c := range 256 {
+		specials = append(specials, string([]byte{byte(c)}))
+	}
+	const filler = "abcdefghijklmnopqrstuvwxyz0123"
+	for _, sp := range specials {
+		for n := 0; n <= 24; n++ {
+			for at := 0; at <= n; at++ {
+				checkAppendString(t, filler[:at]+sp+filler[at:n])
+			}
+		}
+	}
+}
+
 var floatCases = []float64{
 	0, math.Copysign(0, -1), 1, -1, 0.1, -37.8159, 144.9669, 1e-6, 9.99999e-7, 1e-7,
 	123456789, 1e20, 1e21, 123e45, 5e-324, math.MaxFloat64, -math.SmallestNonzeroFloat64,
-	1.0000000000000002, 12345678.9,
+	1.0000000000000002, 12345678.9, 0.000001234, 99999999999999, 99999999999999.9,
+	1e14, 0.30000000000000004, 45.00000000000001, -179.99999999999997,
 }
 
 func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
@@ -133,5 +155,94 @@ func FuzzAppendFloat(f *testing.F) {
 		if want := marshal(t, v); err != nil || string(got) != want {
 			t.Fatalf("AppendFloat(%v) = %s, %v; want %s", v, got, err, want)
 		}
+	})
+}
+
+// decimalNear returns the double nearest n·10^-k, moved nudge doubles up or
+// down: decimals of few digits, as latitudes and longitudes are, and their
+// neighbours, which AppendFloat writes on its fast path or must send to
+// strconv.
+func decimalNear(n int64, k uint8, nudge int8) float64 {
+	f, err := strconv.ParseFloat(strconv.FormatInt(n, 10)+"e-"+strconv.Itoa(int(k%24)), 64)
+	if err != nil {
+		panic(err)
+	}
+	for ; nudge > 0; nudge-- {
+		f = math.Nextafter(f, math.Inf(1))
+	}
+	for ; nudge < 0; nudge++ {
+		f = math.Nextafter(f, math.Inf(-1))
+	}
+	return f
+}
+
+// checkShortDecimal checks that AppendFloat writes f as strconv's shortest
+// form does, and that the fast path alone gives the same bytes whenever it
+// takes f.
+func checkShortDecimal(t *testing.T, f float64) (fast bool) {
+	t.Helper()
+	want := marshal(t, f)
+	if got, err := AppendFloat([]byte("x"), f); err != nil || string(got) != "x"+want {
+		t.Fatalf("AppendFloat(%v) = %s, %v; want x%s", f, got, err, want)
+	}
+	got, ok := appendShortDecimal([]byte("x"), f)
+	if ok && string(got) != "x"+want {
+		t.Fatalf("appendShortDecimal(%v) = %s; want x%s", f, got, want)
+	}
+	if !ok && string(got) != "x" {
+		t.Fatalf("appendShortDecimal(%v) refused but wrote %s", f, got)
+	}
+	return ok
+}
+
+// TestAppendFloatDecimals checks the fast path of AppendFloat over
+// decimals of 1 to 17 digits with 0 to 21 decimal places, and their
+// neighbours, against encoding/json; and that it takes every decimal of at
+// most 13 significant digits in its range, so that a fast path that never
+// answers fails here.
+func TestAppendFloatDecimals(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 11))
+	taken, cases := 0, 200_000
+	if testing.Short() {
+		cases = 20_000
+	}
+	for range cases {
+		digits := 1 + rng.IntN(17)
+		n := rng.Int64N(int64(math.Pow10(digits)))
+		if rng.IntN(2) == 0 {
+			n = -n
+		}
+		k := uint8(rng.IntN(22))
+		nudge := int8(0)
+		if rng.IntN(4) == 0 {
+			nudge = int8(rng.IntN(5) - 2)
+		}
+		f := decimalNear(n, k, nudge)
+		fast := checkShortDecimal(t, f)
+		a := math.Abs(f)
+		if fast {
+			taken++
+		} else if nudge == 0 && digits <= 13 && a >= 1e-6 && a < 1e13 {
+			t.Fatalf("the fast path refused %v (%d·10^-%d)", f, n, k)
+		}
+	}
+	if taken < cases/4 {
+		t.Fatalf("the fast path took %d of %d cases", taken, cases)
+	}
+}
+
+func FuzzAppendFloatDecimal(f *testing.F) {
+	f.Add(int64(-378159), uint8(4), int8(0))
+	f.Add(int64(1449669), uint8(4), int8(1))
+	f.Add(int64(99999999999999), uint8(0), int8(0))
+	f.Add(int64(999999999999999), uint8(1), int8(0))
+	f.Add(int64(1), uint8(6), int8(-1))
+	f.Add(int64(1), uint8(7), int8(0))
+	f.Add(int64(3), uint8(1), int8(1))
+	f.Add(int64(1), uint8(14), int8(0))
+	f.Add(int64(math.MaxInt64), uint8(21), int8(0))
+	f.Fuzz(func(t *testing.T, n int64, k uint8, nudge int8) {
+		checkShortDecimal(t, decimalNear(n, k, nudge%8))
 	})
 }
