@@ -3,6 +3,7 @@ package authflow_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
@@ -13,6 +14,11 @@ import (
 //
 //	go test -run='^$' -bench=. -count=10 ./authflow > out.txt
 //	benchstat -col /impl out.txt
+//
+// BenchmarkPaired runs the same pairs again, alternating the two sides in
+// runs of a few operations, so that both see the same state of a shared,
+// noisy machine, and reports the ratio of their times (x-naive) beside
+// each side's time per operation.
 //
 // The baseline, "naive", is the same data as a plain struct of strings and
 // float64s with json tags, through encoding/json.
@@ -203,4 +209,68 @@ func BenchmarkValidate(b *testing.B) {
 			sinkBytes, sinkErr = json.Marshal(naive)
 		}
 	})
+}
+
+// BenchmarkPaired: each operation beside its baseline, alternating in runs
+// of a few operations within one benchmark (see the comment at the top).
+func BenchmarkPaired(b *testing.B) {
+	body := examples.FetchResponseJSON()
+	resp := &authflow.FetchResponse{Summary: examples.Authflow()}
+	naive := naiveSeed(b)
+	var page userPage
+	var naivePg naivePage
+	for range 100 {
+		page.Flows = append(page.Flows, *examples.Authflow())
+		naivePg.Flows = append(naivePg.Flows, *naive.Summary)
+	}
+	page.Next, naivePg.Next = "cursor", "cursor"
+	buf := make([]byte, 0, 4096)
+	marshalNaive := func() { sinkBytes, sinkErr = json.Marshal(naive) }
+	unmarshalNaive := func() {
+		var v naiveFetchResponse
+		sinkErr = json.Unmarshal(body, &v)
+	}
+	for _, p := range []struct {
+		name      string
+		run       int
+		lib, base func()
+	}{
+		{"marshal", 16, func() { sinkBytes, sinkErr = json.Marshal(resp) }, marshalNaive},
+		{"page", 1, func() { sinkBytes, sinkErr = json.Marshal(page) }, func() { sinkBytes, sinkErr = json.Marshal(naivePg) }},
+		{"unmarshal", 4, func() {
+			var v authflow.FetchResponse
+			sinkErr = json.Unmarshal(body, &v)
+		}, unmarshalNaive},
+		{"append", 16, func() { buf, sinkErr = authflow.AppendFetchResponse(buf[:0], resp.Summary) }, marshalNaive},
+		{"decode", 4, func() { sinkFlow, sinkErr = authflow.DecodeFetchResponse(body) }, unmarshalNaive},
+	} {
+		b.Run("op="+p.name, func(b *testing.B) { paired(b, p.run, p.lib, p.base) })
+	}
+}
+
+// paired times run calls of lib and run calls of base in each iteration,
+// taking turns at going first, and reports lib's time per call as ns/op,
+// base's as naive-ns/op, and their ratio as x-naive.
+func paired(b *testing.B, run int, lib, base func()) {
+	var libTime, baseTime time.Duration
+	timed := func(f func()) time.Duration {
+		start := time.Now()
+		for range run {
+			f()
+		}
+		return time.Since(start)
+	}
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			libTime += timed(lib)
+			baseTime += timed(base)
+		} else {
+			baseTime += timed(base)
+			libTime += timed(lib)
+		}
+	}
+	calls := float64(b.N * run)
+	b.ReportMetric(float64(libTime.Nanoseconds())/calls, "ns/op")
+	b.ReportMetric(float64(baseTime.Nanoseconds())/calls, "naive-ns/op")
+	b.ReportMetric(float64(libTime)/float64(baseTime), "x-naive")
 }
