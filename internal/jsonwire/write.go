@@ -142,15 +142,17 @@ func AppendFloat(b []byte, f float64) ([]byte, error) {
 // returns ok false, and b unchanged, for any other f. It is several times
 // faster than strconv for such numbers.
 //
-// It tries k = 0, 1, 2, … decimal places while m = |f|·10^k < 1e14. The
-// integer n nearest m is the only one that can give a decimal n/10^k within
-// half a unit in the last place of f, and n/10^k, a division of two exact
-// doubles, rounds as parsing that decimal does; so the first k for which it
-// gives back f yields the decimal of fewest digits that reads back as f.
-// No other decimal of as few digits reads back as f: two would lie at least
-// 10^-(k+1) apart, which is more than the 2^-52·|f| that the doubles
-// rounding to f span while |f|·10^(k+1) < 1e15. That decimal is what
-// strconv's shortest formatting writes.
+// It tries k = 0, 1, 2, … decimal places while m = |f|·10^k < 1e14. A
+// decimal n/10^k that reads back as f lies within half a unit in the last
+// place of f, so n is within 0.02 of the exact |f|·10^k, as m is: n is the
+// integer nearest m, the only candidate. n/10^k, a division of two exact
+// doubles, rounds as parsing the decimal does, so it gives back f exactly
+// when the decimal reads back as f. The first such k gives the decimal of
+// fewest significant digits that does; no other decimal of as few digits
+// reads back as f, since it would have at most k+1 decimal places and so
+// lie at least 10^-(k+1) from the first, while the reals that round to f
+// span at most 2^-52·|f|, less than that whenever |f|·10^(k+1) < 1e15.
+// That single decimal is what strconv's shortest formatting writes.
 func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 	a := math.Abs(f)
 	if !(a >= 1e-6 && a < 1e14) {
