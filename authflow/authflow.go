@@ -28,8 +28,9 @@
 // Decoding and validation are kept apart: decoding fails only where a Go
 // value cannot hold what the JSON says, ignores unknown keys and keeps a
 // status it does not know, so a client keeps working when the API grows;
-// [Authflow.Validate] checks every rule of the API. Errors from both are
-// [*errors.Error]s listing [errors.Problem]s by JSON path and rule.
+// [Authflow.Validate] checks every rule of the API. Both report what is
+// wrong as an [*errors.Error] of this module's errors package, whose
+// Problems name each JSON path and rule ([errors.Problem]).
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 // [errors.Problem]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Problem

@@ -188,7 +188,7 @@ func (e *Error) RequestID() string { return e.requestID }
 
 // Error returns "code: message", or only the code when the message is
 // empty. Control characters and invalid UTF-8 are escaped as in a Go string
-// literal, and a message longer than [maxErrorText] bytes is cut, so that
+// literal, and a message longer than 1 KiB is cut, so that
 // text a server sent cannot forge log lines or flood them.
 func (e *Error) Error() string {
 	if e.message == "" {

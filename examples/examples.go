@@ -1,8 +1,8 @@
 // Package examples holds fixtures for tests of code that uses this module:
-// the API reference's example authflow as a Go value ([Authflow]) and as the
-// JSON a server sends for it ([FetchResponseJSON]), and [Variants] that
-// cover each status, the null fields, an IPv6 address, a fractional time and
-// more.
+// the example authflow of the Authflow API reference (its "Fetch authflow"
+// page) as a Go value ([Authflow]) and as the JSON a server sends for it
+// ([FetchResponseJSON]), and [Variants] that cover each status, the null
+// fields, an IPv6 address, a fractional time and more.
 //
 // Every function returns new values, deep copies that share nothing with
 // what another call returned, so a test may change its fixture freely. Every

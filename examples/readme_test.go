@@ -2,6 +2,7 @@ package examples_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -102,6 +103,21 @@ func TestREADME(t *testing.T) {
 	}
 	if got, want := run("decode", nullFirstSeen.JSON, nil), "013xrzp12g3nqk8nqprv12gz6v99a2v4 new\n"; got != want {
 		t.Errorf("decode of a null first_seen printed %q, want %q", got, want)
+	}
+
+	// An invalid flow: the problems are printed, then the program fails.
+	bad := examples.Authflow()
+	bad.FirstSeen.CountryCode = "au"
+	badJSON, err := json.Marshal(&authflow.FetchResponse{Summary: bad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin["decode"])
+	cmd.Stdin = bytes.NewReader(badJSON)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.HasPrefix(string(out), "first_seen.country_code country_code\n") {
+		t.Errorf("decode of an invalid flow: %v, printed %q; want a failure after the line %q",
+			err, out, "first_seen.country_code country_code")
 	}
 
 	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.BearerToken("t0ken")))

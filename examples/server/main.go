@@ -13,7 +13,8 @@
 // and then serves whatever the table holds.
 //
 // With -token (or the environment variable AUTHFLOW_TOKEN, which the flag
-// overrides) every request needs "Authorization: Bearer TOKEN"; with neither,
+// overrides) every request to the API needs "Authorization: Bearer TOKEN"
+// (the OpenAPI description at /openapi.yaml stays open); with neither,
 // the server needs no credentials and says so on stderr. Once it accepts
 // connections it prints exactly one line on stdout,
 //
@@ -44,7 +45,11 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h: the usage is printed, as asked
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
@@ -60,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free port)")
-	token := fs.String("token", getenv("AUTHFLOW_TOKEN"), "bearer `token` every request must carry (default $AUTHFLOW_TOKEN; none: no authentication)")
+	token := fs.String("token", getenv("AUTHFLOW_TOKEN"), "bearer `token` every API request must carry (default $AUTHFLOW_TOKEN; none: no authentication)")
 	dbSpec := fs.String("db", getenv("AUTHFLOW_DB"), "`database` to serve from: sqlite:PATH or postgres://… (default $AUTHFLOW_DB; none: the fixtures in memory)")
 	if err := fs.Parse(args); err != nil {
 		return err

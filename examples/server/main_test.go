@@ -205,6 +205,20 @@ func TestRunRefusesBadArgs(t *testing.T) {
 	}
 }
 
+// TestHelp: -h prints the usage and exits 0, as Go commands do.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command(buildServer(t), "-h").CombinedOutput()
+	if err != nil {
+		t.Errorf("server -h: %v\n%s", err, out)
+	}
+	for _, flag := range []string{"-addr", "-db", "-token"} {
+		if !strings.Contains(string(out), flag) {
+			t.Errorf("server -h does not mention %s:\n%s", flag, out)
+		}
+	}
+}
+
 // get returns the status and body of a GET of url.
 func get(t *testing.T, url string) (int, []byte) {
 	t.Helper()
