@@ -81,9 +81,11 @@ func plainBytes(s string, i int) int {
 
 const hexDigits = "0123456789abcdef"
 
-// htmlSafe holds 1 for each byte AppendString writes as it is, every
-// printable ASCII byte but " \ < > &, and 0 for the others: control
-// characters, those five, and every byte of a multi-byte UTF-8 sequence.
+// htmlSafe holds 1 for each byte AppendString writes as it is without
+// looking further, every byte from 0x20 to 0x7f but " \ < > &, and 0 for
+// the others: the control characters below 0x20, those five, and every
+// byte from 0x80 on, which starts or continues a multi-byte UTF-8 sequence
+// or is invalid UTF-8.
 // A string of 256 bytes, so indexing it with a byte needs no bounds check.
 const htmlSafe = "" +
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00" + // 0x00
@@ -142,17 +144,29 @@ func AppendFloat(b []byte, f float64) ([]byte, error) {
 // returns ok false, and b unchanged, for any other f. It is several times
 // faster than strconv for such numbers.
 //
-// It tries k = 0, 1, 2, … decimal places while m = |f|·10^k < 1e14. A
-// decimal n/10^k that reads back as f lies within half a unit in the last
-// place of f, so n is within 0.02 of the exact |f|·10^k, as m is: n is the
-// integer nearest m, the only candidate. n/10^k, a division of two exact
-// doubles, rounds as parsing the decimal does, so it gives back f exactly
-// when the decimal reads back as f. The first such k gives the decimal of
-// fewest significant digits that does; no other decimal of as few digits
-// reads back as f, since it would have at most k+1 decimal places and so
-// lie at least 10^-(k+1) from the first, while the reals that round to f
-// span at most 2^-52·|f|, less than that whenever |f|·10^(k+1) < 1e15.
-// That single decimal is what strconv's shortest formatting writes.
+// It tries k = 0, 1, 2, … decimal places while m = |f|·10^k < 1e14.
+//
+// The candidate: a decimal n/10^k that reads back as f lies within half a
+// unit in the last place of f, at most 2^-53·|f|, so n is within 0.012 of
+// the exact |f|·10^k; m, the product rounded, is within half an ulp of m,
+// at most 2^-7, of it. n is therefore the integer nearest m, Floor(m+0.5),
+// where m+0.5 is exact.
+//
+// The check: n < 2^53 and 10^k ≤ 10^22 are exact doubles, so n/10^k is
+// rounded once, as parsing the decimal rounds it, and equals f exactly
+// when the decimal reads back as f. (No tie arises: a point halfway
+// between two doubles in this range needs more than 14 digits.)
+//
+// The first k that passes gives the decimal of fewest significant digits
+// that reads back as f, and the only one: another with as few digits has
+// at most one more decimal place (one, when the two straddle a power of
+// ten), so it lies at least 10^-(k+1) away, while the reals that round to
+// f span at most 2^-52·|f|, less than that since |f|·10^(k+1) < 1e15 <
+// 2^52. A decimal of fewer digits but more places lies below a power of
+// ten that the first reaches; that power of ten then lies within the span
+// too, with no more places than the first, so it is the first, of one
+// digit, and none has fewer. The one decimal is what strconv's shortest
+// formatting writes.
 func appendShortDecimal(b []byte, f float64) ([]byte, bool) {
 	a := math.Abs(f)
 	if !(a >= 1e-6 && a < 1e14) {
