@@ -78,7 +78,8 @@ type Details struct {
 
 // A UnixTime is a time whose JSON form is a number of Unix seconds that may
 // carry a fraction, such as 1234567890 or 1234567890.5. It is a [time.Time]
-// with that encoding: all of time.Time's methods apply.
+// with that encoding: all of time.Time's methods apply, among them its text
+// form (MarshalText, UnmarshalText), which is RFC 3339.
 //
 // Decoding reads the number's text exactly, to the nanosecond (digits
 // beyond are rounded, half to even), in UTC, with no float64 in between:

@@ -144,3 +144,20 @@ func TestUnixTimeMarshalJSON(t *testing.T) {
 		t.Errorf("time.Now() %v round-trips through %s as %v, %v", now, b, back, err)
 	}
 }
+
+// TestUnixTimeTextForm: the text form is time.Time's, RFC 3339, as the doc
+// says, while the JSON form stays a number.
+func TestUnixTimeTextForm(t *testing.T) {
+	at := interaction.UnixTime{Time: time.Unix(1234567890, 500_000_000).UTC()}
+	text, err := at.MarshalText()
+	if want := "2009-02-13T23:31:30.5Z"; err != nil || string(text) != want {
+		t.Fatalf("MarshalText = %s, %v; want %s", text, err, want)
+	}
+	var back interaction.UnixTime
+	if err := back.UnmarshalText(text); err != nil || !back.Equal(at.Time) {
+		t.Fatalf("UnmarshalText(%s) = %v, %v; want %v", text, back, err, at)
+	}
+	if b, err := json.Marshal(at); err != nil || string(b) != "1234567890.5" {
+		t.Fatalf("json.Marshal = %s, %v; want 1234567890.5", b, err)
+	}
+}
