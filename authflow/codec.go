@@ -53,7 +53,7 @@ func AppendAuthflow(dst []byte, flow *Authflow) ([]byte, error) {
 	b = append(b, `","domain_id":"`...)
 	b, _ = a.DomainID.AppendText(b)
 	b = append(b, `","factor_names":`...)
-	b = appendFactorNames(b, a.FactorNames)
+	b = jsonwire.AppendStrings(b, a.FactorNames)
 	b = append(b, `,"first_seen":`...)
 	b, err := appendDetails(b, a.FirstSeen)
 	if err != nil {

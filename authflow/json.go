@@ -18,19 +18,7 @@ func (names FactorNames) MarshalJSON() ([]byte, error) {
 	for _, name := range names {
 		n += len(name) + 3
 	}
-	return appendFactorNames(make([]byte, 0, n), names), nil
-}
-
-// appendFactorNames appends names as a JSON array of strings.
-func appendFactorNames(b []byte, names FactorNames) []byte {
-	b = append(b, '[')
-	for i, name := range names {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonwire.AppendString(b, name)
-	}
-	return append(b, ']')
+	return jsonwire.AppendStrings(make([]byte, 0, n), names), nil
 }
 
 // String returns "authflow".

@@ -172,19 +172,6 @@ func (s *scanDetails) decode() (*interaction.Details, error) {
 var detailsColumnNames = [detailsColumns]string{"asn", "at_s", "at_ns", "city", "country_code",
 	"ja4_fingerprint", "lat", "long", "region_code", "remote_ip", "timezone", "user_agent"}
 
-// appendFactorNames appends names as a JSON array of strings: [] when there
-// are none.
-func appendFactorNames(b []byte, names authflow.FactorNames) []byte {
-	b = append(b, '[')
-	for i, name := range names {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonwire.AppendString(b, name)
-	}
-	return append(b, ']')
-}
-
 // decodeFactorNames reads a JSON array of strings, strictly: no null, no
 // other value, valid UTF-8, nothing after the array. [] is an empty list,
 // as the flow's JSON reads it.

@@ -91,6 +91,7 @@ import (
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/ids"
 	"github.com/authflow-dev/authflow-go/interaction"
+	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 )
 
 // A Dialect is the SQL database a [Store] talks to.
@@ -418,7 +419,7 @@ func rowArgs(flow *authflow.Authflow) []any {
 	} else {
 		args = append(args, *flow.RequiredEmail)
 	}
-	args = append(args, string(appendFactorNames(nil, flow.FactorNames)))
+	args = append(args, string(jsonwire.AppendStrings(nil, flow.FactorNames)))
 	args = appendDetailsArgs(args, flow.FirstSeen)
 	return appendDetailsArgs(args, flow.LastSeen)
 }

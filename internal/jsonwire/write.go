@@ -62,6 +62,19 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// AppendStrings appends ss to b as a JSON array of strings, [] when ss is
+// empty or nil, each written as [AppendString] writes it.
+func AppendStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendString(b, s)
+	}
+	return append(b, ']')
+}
+
 // plainBytes returns the index of the first byte of s at or after i that
 // AppendString cannot write as it is, or len(s). It looks at eight bytes at
 // a time: the AND of their entries in htmlSafe is 0 if any needs care.

@@ -258,3 +258,19 @@ func FuzzAppendFloatDecimal(f *testing.F) {
 		checkShortDecimal(t, decimalNear(n, k, nudge%8))
 	})
 }
+
+func TestAppendStrings(t *testing.T) {
+	t.Parallel()
+	if got := string(AppendStrings([]byte("x"), nil)); got != "x[]" {
+		t.Errorf("AppendStrings(nil) = %s, want x[]", got)
+	}
+	for _, ss := range [][]string{{}, {"password"}, {"password", "totp"}, stringCases} {
+		quoted := make([]string, len(ss))
+		for i, s := range ss {
+			quoted[i] = marshalString(t, s)
+		}
+		if got, want := string(AppendStrings(nil, ss)), "["+strings.Join(quoted, ",")+"]"; got != want {
+			t.Errorf("AppendStrings(%q) = %s, want %s", ss, got, want)
+		}
+	}
+}
