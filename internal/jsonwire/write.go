@@ -3,6 +3,7 @@ package jsonwire
 import (
 	"errors"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 )
@@ -15,7 +16,11 @@ import (
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := plainBytes(s, 0); i < len(s); i = plainBytes(s, i) {
+	for i := 0; i < len(s); {
+		if htmlSafe[s[i]] != 0 {
+			i = plainToWrite(s, i+1)
+			continue
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			b = append(b, s[start:i]...)
 			switch c {
@@ -75,15 +80,27 @@ func AppendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
-// plainBytes returns the index of the first byte of s at or after i that
-// AppendString cannot write as it is, or len(s). It looks at eight bytes at
-// a time: the AND of their entries in htmlSafe is 0 if any needs care.
-func plainBytes(s string, i int) int {
+// plainToWrite returns the index of the first byte of s at or after i that
+// AppendString cannot write as it is, or len(s). It reads eight bytes at a
+// time as a word, in which the high bit of each byte is set for a byte
+// that needs care: one of 0x80 and above, below 0x20, or equal to one of
+// " \ < > &, for which subtracting 1 from the byte XOR the character wraps.
+// A borrow can only flag bytes above one already flagged, so the lowest
+// flag is exact.
+func plainToWrite(s string, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
 	for ; i+8 <= len(s); i += 8 {
 		t := s[i : i+8]
-		if htmlSafe[t[0]]&htmlSafe[t[1]]&htmlSafe[t[2]]&htmlSafe[t[3]]&
-			htmlSafe[t[4]]&htmlSafe[t[5]]&htmlSafe[t[6]]&htmlSafe[t[7]] == 0 {
-			break
+		x := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+		care := x | (x - ' '*ones) |
+			((x ^ '"'*ones) - ones) | ((x ^ '\\'*ones) - ones) |
+			((x ^ '<'*ones) - ones) | ((x ^ '>'*ones) - ones) | ((x ^ '&'*ones) - ones)
+		if care &= highs; care != 0 {
+			return i + bits.TrailingZeros64(care)/8
 		}
 	}
 	for i < len(s) && htmlSafe[s[i]] != 0 {
