@@ -107,15 +107,20 @@ func BenchmarkMarshal(b *testing.B) {
 	})
 }
 
-// BenchmarkMarshalPage: json.Marshal of a user's struct holding 100 flows.
-func BenchmarkMarshalPage(b *testing.B) {
-	var page userPage
-	var naive naivePage
+// pages returns a user's page of 100 copies of the seed flow, and its
+// naive twin.
+func pages(b *testing.B) (userPage, naivePage) {
+	page, naive := userPage{Next: "cursor"}, naivePage{Next: "cursor"}
 	for range 100 {
 		page.Flows = append(page.Flows, *examples.Authflow())
 		naive.Flows = append(naive.Flows, *naiveSeed(b).Summary)
 	}
-	page.Next, naive.Next = "cursor", "cursor"
+	return page, naive
+}
+
+// BenchmarkMarshalPage: json.Marshal of a user's struct holding 100 flows.
+func BenchmarkMarshalPage(b *testing.B) {
+	page, naive := pages(b)
 	b.Run("impl=authflow", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -217,13 +222,7 @@ func BenchmarkPaired(b *testing.B) {
 	body := examples.FetchResponseJSON()
 	resp := &authflow.FetchResponse{Summary: examples.Authflow()}
 	naive := naiveSeed(b)
-	var page userPage
-	var naivePg naivePage
-	for range 100 {
-		page.Flows = append(page.Flows, *examples.Authflow())
-		naivePg.Flows = append(naivePg.Flows, *naive.Summary)
-	}
-	page.Next, naivePg.Next = "cursor", "cursor"
+	page, naivePg := pages(b)
 	buf := make([]byte, 0, 4096)
 	marshalNaive := func() { sinkBytes, sinkErr = json.Marshal(naive) }
 	unmarshalNaive := func() {
