@@ -143,7 +143,8 @@ type SuccessStatus struct{}
 //     [interaction.Details.Validate].
 //
 // title is free text. Validate of a valid Authflow allocates nothing but
-// what parsing return_url takes.
+// what parsing return_url takes. Validate of a nil *Authflow returns an
+// error of code required_value, with one problem at the root.
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (a *Authflow) Validate() error {
@@ -201,6 +202,9 @@ func anyStatus(validator.FieldLevel) bool { return true }
 // validate checks a as [Authflow.Validate] does, or, tolerant, without
 // refusing a status this version does not know.
 func (a *Authflow) validate(tolerant bool) error {
+	if a == nil {
+		return apierrors.Invalid(apierrors.Problem{Rule: apierrors.RuleRequired, Message: "the flow is nil"})
+	}
 	if a.ok(tolerant) {
 		return nil
 	}

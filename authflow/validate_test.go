@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/ids"
 	"github.com/authflow-dev/authflow-go/interaction"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
 // seedFlow returns a valid flow, built here because package examples
@@ -108,4 +110,24 @@ func FuzzValidateAgrees(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestValidateNil checks that a nil flow, and a flow whose details are
+// given as a nil pointer by a caller of interaction's Validate, is refused
+// with an error rather than a panic.
+func TestValidateNil(t *testing.T) {
+	t.Parallel()
+	for name, validate := range map[string]func() error{
+		"*Authflow":            (*Authflow)(nil).Validate,
+		"*interaction.Details": (*interaction.Details)(nil).Validate,
+	} {
+		err := validate()
+		e := testutil.APIError(t, err)
+		if e.Code() != apierrors.RequiredValue {
+			t.Errorf("(%s)(nil).Validate() = %v, want code %s", name, err, apierrors.RequiredValue)
+		}
+		if ps := e.Problems(); len(ps) != 1 || ps[0].Path != "" || ps[0].Rule != apierrors.RuleRequired {
+			t.Errorf("(%s)(nil).Validate(): problems %+v, want one of rule required at the root", name, ps)
+		}
+	}
 }

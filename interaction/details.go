@@ -26,6 +26,7 @@ import (
 	"net/netip"
 	"time"
 
+	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/internal/validation"
 )
 
@@ -123,10 +124,15 @@ func (ll LatLong) Long() float64 { return ll[1] }
 // Each rule is an errors.Rule constant of the same name, such as
 // errors.RuleCountryCode.
 //
-// city, region_code and user_agent are free text.
+// city, region_code and user_agent are free text. Validate of a nil
+// *Details returns an error of code required_value, with one problem at
+// the root.
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (d *Details) Validate() error {
+	if d == nil {
+		return apierrors.Invalid(apierrors.Problem{Rule: apierrors.RuleRequired, Message: "the details are nil"})
+	}
 	if validation.DetailsOK(d.ASN, d.At.Time, d.CountryCode, d.JA4Fingerprint, d.Timezone, d.LatLong, d.RemoteIP) {
 		return nil
 	}
