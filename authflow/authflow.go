@@ -37,7 +37,6 @@
 package authflow
 
 import (
-	"hash/maphash"
 	"strconv"
 
 	"github.com/go-playground/validator/v10"
@@ -143,7 +142,8 @@ type SuccessStatus struct{}
 //     [interaction.Details.Validate].
 //
 // title is free text. Validate of a valid Authflow allocates nothing but
-// what parsing return_url takes.
+// what parsing return_url takes. Validate of a nil *Authflow returns an
+// error of code required_value, with one problem at the root.
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (a *Authflow) Validate() error {
@@ -201,6 +201,9 @@ func anyStatus(validator.FieldLevel) bool { return true }
 // validate checks a as [Authflow.Validate] does, or, tolerant, without
 // refusing a status this version does not know.
 func (a *Authflow) validate(tolerant bool) error {
+	if a == nil {
+		return apierrors.Invalid(apierrors.Problem{Rule: apierrors.RuleRequired, Message: "the flow is nil"})
+	}
 	if a.ok(tolerant) {
 		return nil
 	}
@@ -224,9 +227,7 @@ func (a *Authflow) ok(tolerant bool) bool {
 		a.ReturnURL != "" && !validation.IsHTTPURL(a.ReturnURL) {
 		return false
 	}
-	// A long list is left to the validator, so that a hostile one is
-	// checked once.
-	if len(a.FactorNames) > maxPairwise || factorNameProblems(a.FactorNames, func(int, apierrors.Rule, int) bool { return false }) {
+	if factorNameProblems(a.FactorNames, func(int, apierrors.Rule, int) bool { return false }) {
 		return false
 	}
 	for _, d := range [2]*interaction.Details{a.FirstSeen, a.LastSeen} {
@@ -236,10 +237,6 @@ func (a *Authflow) ok(tolerant bool) bool {
 	}
 	return !lastSeenBeforeFirst(a)
 }
-
-// maxPairwise is the longest list of factor names checked by comparing
-// pairs.
-const maxPairwise = 16
 
 // lastSeenBeforeFirst reports whether a's last_seen.at is before its
 // first_seen.at.
@@ -275,71 +272,24 @@ func checkAuthflow(sl validator.StructLevel) {
 // factorNameProblems finds the empty and the repeated names, in order, and
 // calls problem for each with its index, its rule (required or unique) and,
 // for a repeat, the index of the name's first entry, for as long as problem
-// returns true. It reports whether it found any. Its work is linear in the
-// list, and its memory at most 16 bytes a non-empty name: a hostile list
-// costs no more than its size.
+// returns true. It reports whether it found any. Its work and memory are
+// linear in the list: a hostile list costs no more than its size.
 func factorNameProblems(names FactorNames, problem func(i int, rule apierrors.Rule, first int) bool) bool {
 	found := false
-	if len(names) <= maxPairwise {
-		// Few names: compare pairs.
-		for i, name := range names {
-			if name == "" {
-				found = true
-				if !problem(i, apierrors.RuleRequired, -1) {
-					return true
-				}
+	first := make(map[string]int) // index of each non-empty name's first entry
+	for i, name := range names {
+		rule, j := apierrors.RuleRequired, -1
+		if name != "" {
+			var seen bool
+			if j, seen = first[name]; !seen {
+				first[name] = i
 				continue
 			}
-			for j := range i {
-				if names[j] == name {
-					found = true
-					if !problem(i, apierrors.RuleUnique, j) {
-						return true
-					}
-					break
-				}
-			}
+			rule = apierrors.RuleUnique
 		}
-		return found
-	}
-	// Many: an open-addressing table of first indices, with a random seed so
-	// that no list can be made to collide, for the names that are not empty.
-	nonEmpty := 0
-	for _, name := range names {
-		if name != "" {
-			nonEmpty++
-		}
-	}
-	size := 1
-	for size < 2*nonEmpty {
-		size <<= 1
-	}
-	table := make([]int32, size)
-	for i := range table {
-		table[i] = -1
-	}
-	seed := maphash.MakeSeed()
-	for i, name := range names {
-		if name == "" {
-			found = true
-			if !problem(i, apierrors.RuleRequired, -1) {
-				return true
-			}
-			continue
-		}
-		for h := int(maphash.String(seed, name)) & (size - 1); ; h = (h + 1) & (size - 1) {
-			j := table[h]
-			if j < 0 {
-				table[h] = int32(i)
-				break
-			}
-			if names[j] == name {
-				found = true
-				if !problem(i, apierrors.RuleUnique, int(j)) {
-					return true
-				}
-				break
-			}
+		found = true
+		if !problem(i, rule, j) {
+			return true
 		}
 	}
 	return found

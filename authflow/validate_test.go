@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/ids"
 	"github.com/authflow-dev/authflow-go/interaction"
+	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
 
 // seedFlow returns a valid flow, built here because package examples
@@ -54,6 +56,22 @@ func FuzzValidateAgrees(f *testing.F) {
 		90.1, 180.5, uint32(4294967295), strings.Repeat("x,", 40)+"x", "cancelled", int64(1e18), int64(5), "::ffff:1.2.3.4", "", uint8(2))
 	f.Add("user@example.com", "javascript:alert(1)", "EU", "q13d0314h3_55b375c5d22e_61e396c58b1F", "America/Argentina/Buenos_Aires",
 		-90.0, 0.0, uint32(7), "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,a", "pending", int64(-1e18+1), int64(-3), "2001:db8::1", "x", uint8(3))
+	// Time zones and JA4 fingerprints are checked by shape: seeds that a
+	// list would refuse, and shapes that must fail.
+	for _, s := range []struct{ tz, ja4 string }{
+		{"Mars/Olympus_Mons", "q14d0314h3_55b375c5d22e_61e396c58b1f"},
+		{"Etc/GMT+10", "x1zi0000a0_000000000000_000000000000"},
+		{"America/Argentina/ComodRivadavia", "q1Xd0314h3_55b375c5d22e_61e396c58b1f"},
+		{"A/B/C/D/E", "Q13d0314h3_55b375c5d22e_61e396c58b1f"},
+		{"../x", "q13d0314h3_55b375c5d22e_61e396c58b1f"},
+		{"Foo /Bar", "q13d0314h3_55b375c5d22e_61e396c58b1f"},
+		{"a//b", "q13d0314h3_55b375c5d22e_61e396c58b1f"},
+		{"Abcdefghijklmno/X", "q13d0314h3_55b375c5d22e_61e396c58b1f"},
+		{"X/", "q\xff3d0314h3_55b375c5d22e_61e396c58b1f"},
+	} {
+		f.Add("user@example.com", "https://example.com/welcome", "AU", s.ja4, s.tz,
+			-37.8159, 144.9669, uint32(4764), "password,totp", "new", int64(1234567890), int64(0), "127.0.0.1", "basic", uint8(0))
+	}
 	f.Fuzz(func(t *testing.T, email, url, cc, ja4, tz string, lat, long float64, asn uint32, names, status string,
 		at, lastDelta int64, ip, plan string, zero uint8) {
 		a := seedFlow()
@@ -108,4 +126,80 @@ func FuzzValidateAgrees(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestValidateNil checks that a nil flow, and a flow whose details are
+// given as a nil pointer by a caller of interaction's Validate, is refused
+// with an error rather than a panic.
+func TestValidateNil(t *testing.T) {
+	t.Parallel()
+	for name, validate := range map[string]func() error{
+		"*Authflow":            (*Authflow)(nil).Validate,
+		"*interaction.Details": (*interaction.Details)(nil).Validate,
+	} {
+		err := validate()
+		e := testutil.APIError(t, err)
+		if e.Code() != apierrors.RequiredValue {
+			t.Errorf("(%s)(nil).Validate() = %v, want code %s", name, err, apierrors.RequiredValue)
+		}
+		if ps := e.Problems(); len(ps) != 1 || ps[0].Path != "" || ps[0].Rule != apierrors.RuleRequired {
+			t.Errorf("(%s)(nil).Validate(): problems %+v, want one of rule required at the root", name, ps)
+		}
+	}
+}
+
+// TestValidateShapes checks that time zones and JA4 fingerprints are
+// checked by shape, through Authflow.Validate and Details.Validate: values
+// that a compiled list would refuse pass, and values of the wrong shape
+// fail with the rule's problem at the field's path.
+func TestValidateShapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		edit func(*interaction.Details)
+		path string         // of the problem in the details; "" when valid
+		rule apierrors.Rule // of the problem
+		code apierrors.Code // of the error
+	}{
+		{"zone no database has", func(d *interaction.Details) { d.Timezone = "Mars/Olympus_Mons" }, "", "", ""},
+		{"zone UTC", func(d *interaction.Details) { d.Timezone = "UTC" }, "", "", ""},
+		{"zone Etc/GMT+10", func(d *interaction.Details) { d.Timezone = "Etc/GMT+10" }, "", "", ""},
+		{"zone of three parts", func(d *interaction.Details) { d.Timezone = "America/Argentina/ComodRivadavia" }, "", "", ""},
+		{"JA4 of TLS version 14", func(d *interaction.Details) { d.JA4Fingerprint = "q14d0314h3_55b375c5d22e_61e396c58b1f" }, "", "", ""},
+		{"JA4 of protocol x", func(d *interaction.Details) { d.JA4Fingerprint = "x13d0314h3_55b375c5d22e_61e396c58b1f" }, "", "", ""},
+		{"zone Local", func(d *interaction.Details) { d.Timezone = "Local" }, "timezone", apierrors.RuleTimezone, apierrors.InvalidValue},
+		{"zone empty", func(d *interaction.Details) { d.Timezone = "" }, "timezone", apierrors.RuleRequired, apierrors.RequiredValue},
+		{"zone ../x", func(d *interaction.Details) { d.Timezone = "../x" }, "timezone", apierrors.RuleTimezone, apierrors.InvalidValue},
+		{"zone with a space", func(d *interaction.Details) { d.Timezone = "Foo /Bar" }, "timezone", apierrors.RuleTimezone, apierrors.InvalidValue},
+		{"zone with an empty part", func(d *interaction.Details) { d.Timezone = "a//b" }, "timezone", apierrors.RuleTimezone, apierrors.InvalidValue},
+		{"zone with a dot", func(d *interaction.Details) { d.Timezone = "Europe/Kyiv.old" }, "timezone", apierrors.RuleTimezone, apierrors.InvalidValue},
+		{"zone too long", func(d *interaction.Details) { d.Timezone = strings.Repeat("A", 1000) }, "timezone", apierrors.RuleTimezone, apierrors.InvalidValue},
+		{"JA4 of TLS version 1X", func(d *interaction.Details) { d.JA4Fingerprint = "q1Xd0314h3_55b375c5d22e_61e396c58b1f" }, "ja4_fingerprint", apierrors.RuleJA4, apierrors.InvalidValue},
+		{"JA4 of protocol Q", func(d *interaction.Details) { d.JA4Fingerprint = "Q13d0314h3_55b375c5d22e_61e396c58b1f" }, "ja4_fingerprint", apierrors.RuleJA4, apierrors.InvalidValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := seedFlow()
+			tt.edit(a.LastSeen)
+			for _, c := range []struct {
+				what, path string
+				err        error
+			}{
+				{"Authflow.Validate", "last_seen." + tt.path, a.Validate()},
+				{"Details.Validate", tt.path, a.LastSeen.Validate()},
+			} {
+				if tt.path == "" {
+					if c.err != nil {
+						t.Errorf("%s: %v, want valid", c.what, c.err)
+					}
+					continue
+				}
+				e := testutil.APIError(t, c.err)
+				if ps := e.Problems(); e.Code() != tt.code || len(ps) != 1 || ps[0].Path != c.path || ps[0].Rule != tt.rule {
+					t.Errorf("%s: %v %+v, want code %s and one problem of rule %s at %s", c.what, e.Code(), ps, tt.code, tt.rule, c.path)
+				}
+			}
+		})
+	}
 }

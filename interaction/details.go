@@ -26,6 +26,7 @@ import (
 	"net/netip"
 	"time"
 
+	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/internal/validation"
 )
 
@@ -55,7 +56,10 @@ type Details struct {
 	// list: geo-IP feeds use codes such as "XK" and "EU".
 	CountryCode string `json:"country_code" validate:"required,country_code"`
 	// JA4Fingerprint is the JA4 fingerprint of the device's TLS client, such
-	// as "q13d0314h3_55b375c5d22e_61e396c58b1f".
+	// as "q13d0314h3_55b375c5d22e_61e396c58b1f". Validation checks its
+	// shape, not today's lists: the protocol is any lower-case letter and the
+	// TLS version any two lower-case letters or digits, so a new TLS version
+	// passes.
 	JA4Fingerprint string `json:"ja4_fingerprint" validate:"required,ja4"`
 	// LatLong is where the device was. Its zero value is the point (0, 0),
 	// which is also what an absent or null "lat_long" decodes as.
@@ -68,9 +72,11 @@ type Details struct {
 	// value; an address with an IPv6 zone decodes but fails validation.
 	RemoteIP netip.Addr `json:"remote_ip" validate:"required,unzoned_ip"`
 	// Timezone is the IANA time zone name, such as "Australia/Melbourne".
-	// Validation checks it against the time zone database compiled into
-	// this module, so the answer is the same on every host; "Local" is not
-	// a name.
+	// Validation checks the shape of an IANA name, not membership of a list
+	// (the time zone database gains zones every year): one to four parts
+	// separated by '/', each of 1 to 14 ASCII letters, digits, '_', '+' and
+	// '-' starting with an upper-case letter, such as "Etc/GMT+10" or "UTC".
+	// The answer is the same on every host. "Local" is not a name.
 	Timezone string `json:"timezone" validate:"required,timezone"`
 	// UserAgent is the device's User-Agent header. Free text; may be empty.
 	UserAgent string `json:"user_agent"`
@@ -113,20 +119,26 @@ func (ll LatLong) Long() float64 { return ll[1] }
 //   - timestamp: at is 10^18 seconds or more either side of 1970, or
 //     exactly 1970-01-01T00:00:00Z (JSON's 0, a missing value).
 //   - country_code: country_code does not match ^[A-Z]{2}$.
-//   - ja4: ja4_fingerprint is not a JA4 fingerprint (the message says
-//     which part is wrong).
+//   - ja4: ja4_fingerprint does not have the shape of a JA4 fingerprint
+//     (the message says which part is wrong).
 //   - latitude, longitude: lat_long[0] is outside [-90, 90] or
 //     lat_long[1] outside [-180, 180] (NaN is outside).
 //   - unzoned_ip: remote_ip has an IPv6 zone.
-//   - timezone: timezone is not an IANA time zone name.
+//   - timezone: timezone does not have the shape of an IANA time zone
+//     name, or is "Local".
 //
 // Each rule is an errors.Rule constant of the same name, such as
 // errors.RuleCountryCode.
 //
-// city, region_code and user_agent are free text.
+// city, region_code and user_agent are free text. Validate of a nil
+// *Details returns an error of code required_value, with one problem at
+// the root.
 //
 // [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (d *Details) Validate() error {
+	if d == nil {
+		return apierrors.Invalid(apierrors.Problem{Rule: apierrors.RuleRequired, Message: "the details are nil"})
+	}
 	if validation.DetailsOK(d.ASN, d.At.Time, d.CountryCode, d.JA4Fingerprint, d.Timezone, d.LatLong, d.RemoteIP) {
 		return nil
 	}

@@ -103,5 +103,5 @@ func ExampleDetails_Validate() {
 	// country_code [country_code]: must match ^[A-Z]{2}$
 	// lat_long[1] [longitude]: must be a longitude from -180 to 180
 	// remote_ip [required]: is required
-	// timezone [timezone]: must be an IANA time zone name such as Australia/Melbourne
+	// timezone [timezone]: must have the shape of an IANA time zone name, such as Australia/Melbourne or UTC
 }

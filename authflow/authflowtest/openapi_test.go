@@ -821,6 +821,8 @@ func TestOpenAPISchemasAreAsPreciseAsTheRules(t *testing.T) {
 		{"e-mail that RFC 5322 refuses", `"user@example.com"`, `"a..b@example.com"`, true, false},
 		{"no factors", `"factor_names":["password","totp"]`, `"factor_names":[]`, true, false},
 		{"other timezone", `"timezone":"Australia/Melbourne"`, `"timezone":"UTC"`, true, false},
+		{"timezone no database has yet", `"timezone":"Australia/Melbourne"`, `"timezone":"Mars/Olympus_Mons"`, true, false},
+		{"ja4 of TLS version 14", `q13d0314h3_`, `q14d0314h3_`, true, false},
 
 		{"uppercase ID", examples.AccountID, strings.ToUpper(examples.AccountID), false, false},
 		{"ID with u", examples.PoolID, "013xrzp12g3nqk8n6z7f3q8wqgbmh3nu", false, false},
@@ -848,9 +850,11 @@ func TestOpenAPISchemasAreAsPreciseAsTheRules(t *testing.T) {
 		{"one number", `[-37.8159,144.9669]`, `[-37.8159]`, false, false},
 		{"three numbers", `[-37.8159,144.9669]`, `[-37.8159,144.9669,0]`, false, false},
 		{"country code", `"country_code":"AU"`, `"country_code":"au"`, false, false},
-		{"ja4", `q13d0314h3_`, `x13d0314h3_`, false, false},
+		{"ja4", `q13d0314h3_`, `q1Xd0314h3_`, false, false},
 		{"ja4 hash", `_55b375c5d22e_`, `_55B375C5D22E_`, false, false},
 		{"timezone", `"timezone":"Australia/Melbourne"`, `"timezone":""`, false, false},
+		{"timezone with a space", `"timezone":"Australia/Melbourne"`, `"timezone":"Foo /Bar"`, false, false},
+		{"timezone ../x", `"timezone":"Australia/Melbourne"`, `"timezone":"../x"`, false, false},
 		{"null summary", `"summary":{`, `"summary":null,"x":{`, false, false},
 	}
 	for _, tt := range tests {

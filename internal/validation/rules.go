@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
@@ -22,23 +21,25 @@ const countryCodeTag = "iso3166_alpha2_shape"
 // builtinRules returns the field rules this package defines. Each is
 // registered under its problem rule's name, replacing validator's rule of
 // that name, if any, in this package's validator; none uses a regular
-// expression: each is a few byte comparisons or a table lookup.
+// expression: each is a few byte comparisons. Open sets (country codes,
+// time zones, TLS versions) are checked by shape, never by membership of a
+// list.
 func builtinRules() []Rule {
 	return []Rule{
 		{Tag: countryCodeTag, Name: apierrors.RuleCountryCode, Message: "must match ^[A-Z]{2}$", Check: func(fl validator.FieldLevel) bool {
 			return IsCountryCode(fl.Field().String())
 		}},
 		{
-			Tag: string(apierrors.RuleJA4), Message: "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f",
+			Tag: string(apierrors.RuleJA4), Message: "must have the shape of a JA4 fingerprint, such as q13d0314h3_55b375c5d22e_61e396c58b1f",
 			Check: func(fl validator.FieldLevel) bool {
 				return JA4Problem(fl.Field().String()) == ""
 			},
 			Explain: func(value any) string {
 				s, _ := value.(string)
-				return "must be a JA4 fingerprint such as q13d0314h3_55b375c5d22e_61e396c58b1f: " + JA4Problem(s)
+				return "must have the shape of a JA4 fingerprint, such as q13d0314h3_55b375c5d22e_61e396c58b1f: " + JA4Problem(s)
 			},
 		},
-		{Tag: string(apierrors.RuleTimezone), Message: "must be an IANA time zone name such as Australia/Melbourne", Check: func(fl validator.FieldLevel) bool {
+		{Tag: string(apierrors.RuleTimezone), Message: "must have the shape of an IANA time zone name, such as Australia/Melbourne or UTC", Check: func(fl validator.FieldLevel) bool {
 			return IsTimezone(fl.Field().String())
 		}},
 		{Tag: string(apierrors.RuleHTTPURL), Message: "must be an absolute http or https URL with a host and no user info", Check: func(fl validator.FieldLevel) bool {
@@ -160,21 +161,24 @@ func IsCountryCode(s string) bool {
 	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
 }
 
-// JA4Problem returns "" when s is a JA4 TLS client fingerprint, and
-// otherwise says what is wrong. A JA4 fingerprint is a_b_c: a is the
-// protocol (t, q or d), the TLS version (13 12 11 10 s3 s2 d1 d2 d3 00), the
-// SNI (d or i), two digits of cipher count, two digits of extension count and
-// two alphanumeric ALPN characters (00 when none); b and c are 12 lowercase
-// hex characters each. Example: q13d0314h3_55b375c5d22e_61e396c58b1f.
+// JA4Problem returns "" when s has the shape of a JA4 TLS client
+// fingerprint, and otherwise says what is wrong. A JA4 fingerprint is a_b_c:
+// a is the protocol (one lower-case letter: t, q and d today), the TLS
+// version (two lower-case letters or digits: 13 12 11 10 s3 s2 d1 d2 d3 00
+// today), the SNI (d or i), two digits of cipher count, two digits of
+// extension count and two alphanumeric ALPN characters (00 when none); b and
+// c are 12 lower-case hex characters each. Example:
+// q13d0314h3_55b375c5d22e_61e396c58b1f. It checks the shape, not today's
+// lists of protocols and versions: a new TLS version passes.
 func JA4Problem(s string) string {
 	const length = 10 + 1 + 12 + 1 + 12
 	switch {
 	case len(s) != length:
 		return "length is not 36"
-	case s[0] != 't' && s[0] != 'q' && s[0] != 'd':
-		return "protocol is not t, q or d"
-	case !isTLSVersion(s[1:3]):
-		return "TLS version is not one of 13 12 11 10 s3 s2 d1 d2 d3 00"
+	case !isLower(s[0]):
+		return "protocol is not a lower-case letter"
+	case !isLowerAlnum(s[1]) || !isLowerAlnum(s[2]):
+		return "TLS version is not two lower-case letters or digits"
 	case s[3] != 'd' && s[3] != 'i':
 		return "SNI is not d or i"
 	case !isDigit(s[4]) || !isDigit(s[5]):
@@ -193,15 +197,11 @@ func JA4Problem(s string) string {
 	return ""
 }
 
-func isTLSVersion(v string) bool {
-	switch v {
-	case "13", "12", "11", "10", "s3", "s2", "d1", "d2", "d3", "00":
-		return true
-	}
-	return false
-}
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
+
+func isLowerAlnum(c byte) bool { return isDigit(c) || isLower(c) }
 
 func isAlnum(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
@@ -214,17 +214,50 @@ func isLowerHex(s string) bool {
 	return true
 }
 
-// IsTimezone reports whether name is an IANA time zone name, such as
-// "Australia/Melbourne" or "UTC", by lookup in a table generated from the Go
-// toolchain's copy of the time zone database: the answer is the same on
-// every host, with or without /usr/share/zoneinfo. "Local" and "" are not
-// names.
+// IsTimezone reports whether name has the shape of an IANA time zone name,
+// such as "Australia/Melbourne", "America/Argentina/Buenos_Aires" or "UTC":
+// one to four parts separated by '/', each of 1 to 14 ASCII letters,
+// digits, '_', '+' and '-', starting with an upper-case letter. It checks the
+// shape, not membership of a list: the answer is the same on every host and
+// with every release of the time zone database, which gains zones every
+// year, so a well-formed name that no database has yet passes. Every name of
+// the database has this shape (14 is the database's own limit on a part);
+// "Local" (Go's name for the host's zone), "", and names with dots, spaces
+// or empty parts do not.
 func IsTimezone(name string) bool {
-	_, found := slices.BinarySearch(zoneNames[:], name)
-	return found
+	if name == "Local" {
+		return false
+	}
+	parts, n := 1, 0 // parts so far, and the length of the last
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '/':
+			if n == 0 || parts == maxZoneParts {
+				return false
+			}
+			parts, n = parts+1, 0
+			continue
+		case n == 0:
+			if c < 'A' || c > 'Z' {
+				return false
+			}
+		case !isAlnum(c) && c != '_' && c != '+' && c != '-':
+			return false
+		}
+		if n++; n > maxZonePart {
+			return false
+		}
+	}
+	return n > 0
 }
 
-//go:generate go run gen_zones.go
+// The bounds of a time zone name's shape: at most 4 parts (the database's
+// names have up to 3) of at most 14 bytes each (its own limit).
+const (
+	maxZoneParts = 4
+	maxZonePart  = 14
+)
 
 // IsHTTPURL reports whether s is an absolute URL with scheme http or https
 // (in any case), a host and no user info ("https://bank.example@evil.example/"
