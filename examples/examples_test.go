@@ -5,12 +5,14 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/ids"
 	"github.com/authflow-dev/authflow-go/interaction"
 	"github.com/authflow-dev/authflow-go/internal/testutil"
 )
@@ -157,5 +159,109 @@ func TestSeedValues(t *testing.T) {
 			det.Timezone != "Australia/Melbourne" || det.LatLong != (interaction.LatLong{-37.8159, 144.9669}) {
 			t.Errorf("%s = %+v, want the seed's InteractionDetails", d, det)
 		}
+	}
+}
+
+// TestFlows checks Flows: the seed under its own ID, then each variant, in
+// the order of Variants, under an ID of the seed's timestamp and partition
+// with the variant's position as randomness; a variant that keeps the seed's
+// title is titled after its name; every flow validates, and nothing else
+// differs from its fixture.
+func TestFlows(t *testing.T) {
+	t.Parallel()
+	flows := examples.Flows()
+	vs := examples.Variants()
+	if len(flows) != 1+len(vs) {
+		t.Fatalf("Flows returned %d flows, want the seed and %d variants", len(flows), len(vs))
+	}
+	seed := examples.Authflow()
+	if diff := cmp.Diff(seed, flows[0], testutil.CmpOptions); diff != "" {
+		t.Errorf("Flows()[0] is not the seed (-seed +got):\n%s", diff)
+	}
+	if flows[0].ID.String() != examples.AuthflowID {
+		t.Errorf("the seed's ID is %v, want %s", flows[0].ID, examples.AuthflowID)
+	}
+
+	seen := map[ids.AuthflowID]string{flows[0].ID: "seed"}
+	for i, v := range vs {
+		f := flows[i+1]
+		if err := f.Validate(); err != nil {
+			t.Errorf("flow %d (%s) does not validate: %v", i+1, v.Name, err)
+		}
+		if f.ID.Timestamp() != seed.ID.Timestamp() || f.ID.Partition() != seed.ID.Partition() {
+			t.Errorf("flow %d (%s): ID %v has timestamp %d and partition %d, want the seed's %d and %d",
+				i+1, v.Name, f.ID, f.ID.Timestamp(), f.ID.Partition(), seed.ID.Timestamp(), seed.ID.Partition())
+		}
+		if r := f.ID.Randomness(); r != [10]byte{9: byte(i + 1)} {
+			t.Errorf("flow %d (%s): randomness %x, want its position", i+1, v.Name, r)
+		}
+		if other, ok := seen[f.ID]; ok {
+			t.Errorf("flows %s and %s share the ID %v", other, v.Name, f.ID)
+		}
+		seen[f.ID] = v.Name
+
+		wantTitle := v.Authflow.Title
+		if wantTitle == seed.Title {
+			wantTitle = "Variant " + v.Name
+		}
+		if f.Title != wantTitle {
+			t.Errorf("flow %d (%s): title %q, want %q", i+1, v.Name, f.Title, wantTitle)
+		}
+		want := v.Authflow
+		want.ID, want.Title = f.ID, f.Title
+		if diff := cmp.Diff(want, f, testutil.CmpOptions); diff != "" {
+			t.Errorf("flow %d differs from variant %s beyond its ID and title (-variant +flow):\n%s", i+1, v.Name, diff)
+		}
+	}
+
+	// The second variant, by its text form: the IDs are the same on every run.
+	if got, want := flows[2].ID.String(), "013xrzp12g3nqk8n0000000000000002"; got != want {
+		t.Errorf("flow 2's ID is %s, want %s", got, want)
+	}
+	// Titles the seed kept and titles a variant set of its own both occur.
+	var renamed, own bool
+	for _, f := range flows[1:] {
+		renamed = renamed || strings.HasPrefix(f.Title, "Variant ")
+		own = own || !strings.HasPrefix(f.Title, "Variant ")
+	}
+	if !renamed || !own {
+		t.Errorf("titles: some renamed %v, some the variant's own %v; want both", renamed, own)
+	}
+}
+
+// TestFlowsFreshCopies checks that the flows of one call share nothing with
+// each other, nor with another call's.
+func TestFlowsFreshCopies(t *testing.T) {
+	t.Parallel()
+	change := func(f *authflow.Authflow) {
+		f.Title = "changed"
+		if len(f.FactorNames) > 0 {
+			f.FactorNames[0] = "changed"
+		}
+		if f.RequiredEmail != nil {
+			*f.RequiredEmail = "changed@example.com"
+		}
+		if f.FirstSeen != nil {
+			f.FirstSeen.City = "changed"
+		}
+		if f.LastSeen != nil {
+			f.LastSeen.ASN = 1
+		}
+	}
+	pristine := examples.Flows()
+	if pristine[0].FirstSeen == pristine[0].LastSeen {
+		t.Error("the seed's first_seen and last_seen share a pointer")
+	}
+
+	a := examples.Flows()
+	change(a[0])
+	if diff := cmp.Diff(pristine[1:], a[1:], testutil.CmpOptions); diff != "" {
+		t.Errorf("changing the seed changed the variants of the same call:\n%s", diff)
+	}
+	for _, f := range a {
+		change(f)
+	}
+	if diff := cmp.Diff(pristine, examples.Flows(), testutil.CmpOptions); diff != "" {
+		t.Errorf("changing one call's flows changed the next call's:\n%s", diff)
 	}
 }

@@ -17,9 +17,10 @@
 // [ErrOverflow]). Every ID is comparable, usable as a map key, and
 // implements the text, binary and database/sql interfaces, so encoding/json
 // writes it as a string and database/sql stores it as text. The zero value is
-// the all-zero ID, which means "unset": [driver.Valuer] writes it as NULL,
-// and UnmarshalText reads the empty text as it, as [net/netip.Addr] does, so
-// that encoding/json decodes "" as an unset ID (the parsers reject "").
+// the all-zero ID, "00000000000000000000000000000000", which means "unset":
+// [driver.Valuer] writes it as NULL and Scan reads NULL as it. UnmarshalText
+// accepts exactly what the parsers accept, so encoding/json refuses the JSON
+// string "" (a JSON null leaves an ID as it is) and every text form round-trips.
 //
 // New IDs come from [New] (a given partition), [NewRelated] (the partition of
 // an existing ID) and [NewRoot] (a random partition). Each takes the

@@ -305,38 +305,124 @@ func TestIDAccessors(t *testing.T) {
 	}
 }
 
-// TestUnmarshalTextEmpty checks that UnmarshalText, like
-// netip.Addr.UnmarshalText, reads an empty text as the zero ID, also over a
-// variable that held an ID, and that encoding/json therefore decodes "" as
-// the unset ID, while the parsers still reject "".
-func TestUnmarshalTextEmpty(t *testing.T) {
+// TestUnmarshalTextRefusesEmpty checks that UnmarshalText, of a PFID and of
+// every kind of ID, refuses the empty text as the parsers do, with the same
+// error, and leaves its variable unchanged; that encoding/json therefore
+// refuses the JSON string "" with that error, and leaves an ID unchanged for
+// a JSON null; and that Scan keeps reading NULL as the zero ID while
+// refusing the empty text.
+func TestUnmarshalTextRefusesEmpty(t *testing.T) {
 	t.Parallel()
+	want, perr := ParsePFID("")
+	if !errors.Is(perr, ErrLength) || !want.IsZero() {
+		t.Fatalf(`ParsePFID("") = %v, %v; want ErrLength`, want, perr)
+	}
+	kinded := func(kind string) string {
+		return strings.Replace(perr.Error(), "invalid PFID", "invalid "+kind+" ID", 1)
+	}
 	for _, text := range [][]byte{nil, {}} {
 		p := MustParsePFID(example)
-		if err := p.UnmarshalText(text); err != nil || !p.IsZero() {
-			t.Errorf("PFID.UnmarshalText(%q) = %v, %v; want the zero PFID and no error", text, p, err)
+		if err := p.UnmarshalText(text); err == nil || err.Error() != perr.Error() || !errors.Is(err, ErrLength) {
+			t.Errorf("PFID.UnmarshalText(%q) error = %v, want ParsePFID's %v", text, err, perr)
 		}
-		id := MustParse[Domain](example)
-		if err := id.UnmarshalText(text); err != nil || !id.IsZero() {
-			t.Errorf("ID.UnmarshalText(%q) = %v, %v; want the zero ID and no error", text, id, err)
+		if p != MustParsePFID(example) {
+			t.Errorf("failed PFID.UnmarshalText(%q) changed the PFID to %v", text, p)
+		}
+		for _, u := range []interface {
+			encoding.TextUnmarshaler
+			fmt.Stringer
+			KindName() string
+		}{
+			ptr(MustParse[Account](example)), ptr(MustParse[Authflow](example)), ptr(MustParse[Device](example)),
+			ptr(MustParse[Domain](example)), ptr(MustParse[Pool](example)), ptr(MustParse[Session](example)),
+		} {
+			err := u.UnmarshalText(text)
+			if err == nil || err.Error() != kinded(u.KindName()) || !errors.Is(err, ErrLength) {
+				t.Errorf("%s ID UnmarshalText(%q) error = %v, want %q", u.KindName(), text, err, kinded(u.KindName()))
+			}
+			if u.String() != example {
+				t.Errorf("failed %s ID UnmarshalText(%q) changed the ID to %v", u.KindName(), text, u)
+			}
+		}
+	}
+	for _, s := range []string{"", "00000000000000000000000000000000"} {
+		_, err := Parse[Authflow](s)
+		_, serr := ParseSessionID(s)
+		if (err == nil) != (s != "") || (serr == nil) != (s != "") {
+			t.Errorf("Parse[Authflow](%q) error = %v, ParseSessionID error = %v", s, err, serr)
 		}
 	}
 
-	doc := struct {
+	type doc struct {
 		ID  AuthflowID `json:"id"`
 		Raw PFID       `json:"raw"`
-	}{MustParse[Authflow](example), MustParsePFID(example)}
-	if err := json.Unmarshal([]byte(`{"id":"","raw":""}`), &doc); err != nil || !doc.ID.IsZero() || !doc.Raw.IsZero() {
-		t.Errorf(`json.Unmarshal of "" = %+v, %v; want zero IDs and no error`, doc, err)
+	}
+	for _, in := range []string{`{"id":""}`, `{"raw":""}`} {
+		d := doc{MustParse[Authflow](example), MustParsePFID(example)}
+		err := json.Unmarshal([]byte(in), &d)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Err != ErrLength || pe.Length != 0 {
+			t.Errorf("json.Unmarshal(%s) error = %v, want a *ParseError for ErrLength", in, err)
+		}
+		if d.ID.String() != example || d.Raw.String() != example {
+			t.Errorf("failed json.Unmarshal(%s) changed the IDs to %+v", in, d)
+		}
+	}
+	d := doc{MustParse[Authflow](example), MustParsePFID(example)}
+	if err := json.Unmarshal([]byte(`{"id":null,"raw":null}`), &d); err != nil || d.ID.String() != example || d.Raw.String() != example {
+		t.Errorf("json.Unmarshal of null = %+v, %v; want the IDs unchanged and no error", d, err)
 	}
 
-	if _, err := ParsePFID(""); !errors.Is(err, ErrLength) {
-		t.Errorf(`ParsePFID("") error = %v, want ErrLength`, err)
+	// Scan keeps its documented behaviour: NULL is the zero ID, and an empty
+	// text is refused like any other malformed one.
+	for _, src := range []any{"", []byte{}} {
+		id := MustParse[Pool](example)
+		if err := id.Scan(src); !errors.Is(err, ErrLength) || id.String() != example {
+			t.Errorf("Scan(%T %q) = %v, %v; want ErrLength and the ID unchanged", src, src, id, err)
+		}
 	}
-	if _, err := Parse[Authflow](""); !errors.Is(err, ErrLength) {
-		t.Errorf(`Parse[Authflow]("") error = %v, want ErrLength`, err)
-	}
-	if _, err := ParseSessionID(""); !errors.Is(err, ErrLength) {
-		t.Errorf(`ParseSessionID("") error = %v, want ErrLength`, err)
+	id := MustParse[Pool](example)
+	if err := id.Scan(nil); err != nil || !id.IsZero() {
+		t.Errorf("Scan(nil) = %v, %v; want the zero ID", id, err)
 	}
 }
+
+// TestZeroIDRoundTrip checks that the zero ID's text form, 32 zeros, is
+// what it encodes to, and parses and decodes back to it, through the text
+// methods and encoding/json.
+func TestZeroIDRoundTrip(t *testing.T) {
+	t.Parallel()
+	const zeros = "00000000000000000000000000000000"
+	text, _ := PFID{}.MarshalText()
+	idText, _ := SessionID{}.MarshalText()
+	if string(text) != zeros || string(idText) != zeros || (PFID{}).String() != zeros {
+		t.Fatalf("zero ID encodes as %q and %q, want %q", text, idText, zeros)
+	}
+	p := MustParsePFID(example)
+	if err := p.UnmarshalText(text); err != nil || !p.IsZero() {
+		t.Errorf("PFID.UnmarshalText(%q) = %v, %v; want the zero PFID", text, p, err)
+	}
+	id := MustParse[Session](example)
+	if err := id.UnmarshalText(idText); err != nil || !id.IsZero() {
+		t.Errorf("ID.UnmarshalText(%q) = %v, %v; want the zero ID", idText, id, err)
+	}
+	if q, err := ParsePFID(zeros); err != nil || !q.IsZero() {
+		t.Errorf("ParsePFID(%q) = %v, %v", zeros, q, err)
+	}
+
+	type doc struct {
+		ID  AuthflowID `json:"id"`
+		Raw PFID       `json:"raw"`
+	}
+	b, err := json.Marshal(doc{})
+	if want := `{"id":"` + zeros + `","raw":"` + zeros + `"}`; err != nil || string(b) != want {
+		t.Fatalf("json.Marshal of zero IDs = %s, %v; want %s", b, err, want)
+	}
+	d := doc{MustParse[Authflow](example), MustParsePFID(example)}
+	if err := json.Unmarshal(b, &d); err != nil || !d.ID.IsZero() || !d.Raw.IsZero() {
+		t.Errorf("json.Unmarshal(%s) = %+v, %v; want zero IDs", b, d, err)
+	}
+}
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }

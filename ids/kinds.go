@@ -153,19 +153,14 @@ func (id ID[K]) AppendText(b []byte) ([]byte, error) { return id.p.appendTo(b), 
 // ID as a JSON string.
 func (id ID[K]) MarshalText() ([]byte, error) { return id.p.MarshalText() }
 
-// UnmarshalText implements [encoding.TextUnmarshaler]. It accepts the
-// canonical text form, exactly as [Parse] does, and one more text: the empty
-// one. As with [net/netip.Addr.UnmarshalText], if text is empty,
-// UnmarshalText sets *id to the zero ID, which means "unset", and returns no
-// error, so encoding/json decodes the JSON string "" as an unset ID. Parse
-// still rejects "". On error id is unchanged.
+// UnmarshalText implements [encoding.TextUnmarshaler]. It accepts exactly
+// what [Parse] accepts and fails as it does: the empty text too is an error
+// matching [ErrLength], so that every text UnmarshalText accepts is the one
+// [ID.MarshalText] writes. The zero ID's text is
+// "00000000000000000000000000000000". On error id is unchanged.
 func (id *ID[K]) UnmarshalText(text []byte) error {
 	p, ok := decode(string(text))
 	if !ok {
-		if len(text) == 0 {
-			id.p = PFID{}
-			return nil
-		}
 		return parseError(kindName[K](), string(text))
 	}
 	id.p = p

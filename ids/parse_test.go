@@ -96,20 +96,17 @@ func TestParseRejects(t *testing.T) {
 			if !errors.Is(kerr, tt.want) || !strings.HasPrefix(kerr.Error(), "invalid authflow ID: ") {
 				t.Errorf("ParseAuthflowID error = %v, want %v and the kind named", kerr, tt.want)
 			}
-			// UnmarshalText agrees, except that it reads "" as the zero ID
-			// (see TestUnmarshalTextEmpty).
-			if tt.in != "" {
-				id := MustParse[Authflow](example)
-				if err := id.UnmarshalText([]byte(tt.in)); !errors.Is(err, tt.want) {
-					t.Errorf("ID.UnmarshalText error = %v, want %v", err, tt.want)
-				}
-				if id != MustParse[Authflow](example) {
-					t.Errorf("failed ID.UnmarshalText changed the ID to %v", id)
-				}
-				q := MustParsePFID(example)
-				if err := q.UnmarshalText([]byte(tt.in)); !errors.Is(err, tt.want) || q != MustParsePFID(example) {
-					t.Errorf("PFID.UnmarshalText = %v, %v; want %v and the PFID unchanged", q, err, tt.want)
-				}
+			// UnmarshalText agrees, "" included.
+			id := MustParse[Authflow](example)
+			if err := id.UnmarshalText([]byte(tt.in)); !errors.Is(err, tt.want) || err.Error() != kerr.Error() {
+				t.Errorf("ID.UnmarshalText error = %v, want ParseAuthflowID's %v", err, kerr)
+			}
+			if id != MustParse[Authflow](example) {
+				t.Errorf("failed ID.UnmarshalText changed the ID to %v", id)
+			}
+			q := MustParsePFID(example)
+			if err := q.UnmarshalText([]byte(tt.in)); !errors.Is(err, tt.want) || q != MustParsePFID(example) {
+				t.Errorf("PFID.UnmarshalText = %v, %v; want %v and the PFID unchanged", q, err, tt.want)
 			}
 		})
 	}

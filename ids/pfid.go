@@ -306,20 +306,15 @@ func (p PFID) MarshalText() ([]byte, error) {
 	return b, nil
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler]. It accepts the
-// canonical text form, exactly as [ParsePFID] does, and one more text: the
-// empty one. As with [net/netip.Addr.UnmarshalText], if text is empty,
-// UnmarshalText sets *p to the zero PFID, which means "unset", and returns
-// no error, so encoding/json decodes the JSON string "" as an unset ID.
-// ParsePFID still rejects "". On error p is unchanged.
+// UnmarshalText implements [encoding.TextUnmarshaler]. It accepts exactly
+// what [ParsePFID] accepts and fails as it does: the empty text too is an
+// error matching [ErrLength], so that every text UnmarshalText accepts is
+// the one [PFID.MarshalText] writes. The zero PFID's text is
+// "00000000000000000000000000000000". On error p is unchanged.
 func (p *PFID) UnmarshalText(text []byte) error {
 	// The string conversion does not allocate: decode keeps no reference.
 	v, ok := decode(string(text))
 	if !ok {
-		if len(text) == 0 {
-			*p = PFID{}
-			return nil
-		}
 		return parseError("", string(text))
 	}
 	*p = v

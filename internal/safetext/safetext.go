@@ -15,8 +15,11 @@ import (
 // cut with "…". Quotes and backslashes stay as they are. It cuts between
 // runes and escapes, never inside one, so that what it returns is valid
 // UTF-8 and every escape in it whole. Text that needs neither is returned
-// as it is, without allocating.
+// as it is, without allocating. A max below zero counts as zero.
 func Bounded(s string, max int) string {
+	if max < 0 {
+		max = 0
+	}
 	clean := len(s) <= max
 	for i := 0; clean && i < len(s); i++ {
 		if c := s[i]; c < ' ' || c == 0x7f || c >= 0x80 {
