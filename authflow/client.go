@@ -283,9 +283,11 @@ func guardRedirects(hc *http.Client, base origin) *http.Client {
 //     headers in RetryAfter and RequestID; test it with errors.Is
 //     (errors.Is(err, apierrors.NotFound)) or [apierrors.CodeOf].
 //   - A response that is not the API's (a proxy's HTML 502, say) has code
-//     [apierrors.Unexpected] with the status in the message and in
-//     StatusCode; so has a 200 whose body is not a valid flow for id, or a
-//     body larger than the client's cap, whose cause errors.Unwrap gives.
+//     [apierrors.Unexpected], with the status in StatusCode and in the
+//     message. So has a 200 whose body is not a valid flow for id, or a body
+//     larger than the client's cap, except that its StatusCode is 0 (the
+//     message names the status); errors.Unwrap gives the decoder's or the
+//     validation's report, when one refused the body.
 //   - A failure with no usable response (a transport failure, a body that
 //     breaks off, the context's end) has code [apierrors.Unknown] and
 //     StatusCode 0, and wraps the failure as net/http returned it:
