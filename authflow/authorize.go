@@ -17,9 +17,12 @@ import (
 //     that a caller without valid credentials learns nothing. It returns the
 //     context for the rest of the request: r.Context(), or a context derived
 //     from it that carries the caller's identity for Authorize and the Store.
-//   - Authorize, after the Store has found the flow and before anything of it
-//     is sent, to decide per object (OWASP API1, broken object-level
-//     authorization): may this caller see this flow?
+//   - Authorize, after the Store has found the flow and before the flow is
+//     validated or anything of it is sent, to decide per object (OWASP API1,
+//     broken object-level authorization): may this caller see this flow?
+//     A refusal with [apierrors.NotPermitted] (403) tells the caller that
+//     the flow exists, since a missing one is 404; refuse with
+//     [apierrors.NotFound] to hide that too.
 //
 // To refuse, return an [*apierrors.Error]: [apierrors.NotAuthenticated] (no
 // credentials) or [apierrors.BadAuthToken] (malformed or unknown ones) from
@@ -28,9 +31,11 @@ import (
 // detail; a 401 also carries a WWW-Authenticate challenge. Any other error is
 // a server failure: logged, and answered 500 with a generic message.
 //
-// Authorize must not modify the flow it is given, which may be the store's
-// own (see [EncodedStore]). An Authorizer is called from many goroutines at
-// once and must be safe for concurrent use.
+// The flow Authorize is given belongs to the request ([Store] hands out
+// flows that are the caller's): Authorize may change it, to redact a field
+// say, and the handler then validates and sends the flow as Authorize left
+// it; nothing it changes reaches another request. An Authorizer is called
+// from many goroutines at once and must be safe for concurrent use.
 type Authorizer interface {
 	Authenticate(r *http.Request) (context.Context, error)
 	Authorize(ctx context.Context, flow *Authflow) error
@@ -48,17 +53,14 @@ func (AllowAll) Authenticate(r *http.Request) (context.Context, error) { return 
 // Authorize implements [Authorizer]: it lets every caller see every flow.
 func (AllowAll) Authorize(context.Context, *Authflow) error { return nil }
 
-// The errors the bearer-token authorizers return, made anew on every call,
-// so that no caller shares one with another. Their messages go to clients.
-func errNoCredentials() error {
-	return apierrors.New(apierrors.NotAuthenticated, "credentials required: send Authorization: Bearer <token>")
-}
-
-func errBadToken() error { return apierrors.New(apierrors.BadAuthToken, "invalid bearer token") }
-
-func errOtherDomain() error {
-	return apierrors.New(apierrors.NotPermitted, "not permitted to see this authflow")
-}
+// The errors the bearer-token authorizers return, shared by every request:
+// an [apierrors.Error] cannot be changed once made. Their messages go to
+// clients.
+var (
+	errNoCredentials = apierrors.New(apierrors.NotAuthenticated, "credentials required: send Authorization: Bearer <token>")
+	errBadToken      = apierrors.New(apierrors.BadAuthToken, "invalid bearer token")
+	errOtherDomain   = apierrors.New(apierrors.NotPermitted, "not permitted to see this authflow")
+)
 
 // BearerToken returns an Authorizer that accepts a request if and only if it
 // carries "Authorization: Bearer <token>" with exactly the given token, and
@@ -76,7 +78,8 @@ func BearerToken(token string) Authorizer {
 // one domain: a request must carry "Authorization: Bearer <token>" with one
 // of the map's tokens, and it may then see only the flows whose DomainID is
 // that token's domain; any other flow is refused with
-// [apierrors.NotPermitted]. The authenticated domain is available to the
+// [apierrors.NotPermitted] (403, which tells the caller that the flow
+// exists: a missing one is 404). The authenticated domain is available to the
 // Store through [CallerDomain]. Tokens are compared in constant time, and all
 // of them on every request, so timing does not reveal which token nearly
 // matched. It panics if the map is empty or holds an empty token.
@@ -131,7 +134,7 @@ func (a *domainTokens) Authenticate(r *http.Request) (context.Context, error) {
 		}
 	}
 	if match < 0 {
-		return nil, errBadToken()
+		return nil, errBadToken
 	}
 	if a.anyDomain {
 		return r.Context(), nil
@@ -147,7 +150,7 @@ func (a *domainTokens) Authorize(ctx context.Context, flow *Authflow) error {
 	}
 	domain, ok := CallerDomain(ctx)
 	if !ok || domain != flow.DomainID {
-		return errOtherDomain()
+		return errOtherDomain
 	}
 	return nil
 }
@@ -158,18 +161,18 @@ func bearerToken(r *http.Request) (string, error) {
 	values := r.Header["Authorization"]
 	switch len(values) {
 	case 0:
-		return "", errNoCredentials()
+		return "", errNoCredentials
 	case 1:
 	default:
-		return "", errBadToken() // several Authorization headers: ambiguous
+		return "", errBadToken // several Authorization headers: ambiguous
 	}
 	scheme, token, ok := strings.Cut(values[0], " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return "", errBadToken()
+		return "", errBadToken
 	}
 	token = strings.TrimLeft(token, " ")
 	if token == "" {
-		return "", errBadToken()
+		return "", errBadToken
 	}
 	return token, nil
 }

@@ -274,24 +274,33 @@ func guardRedirects(hc *http.Client, base origin) *http.Client {
 
 // FetchAuthflow fetches the flow with the given ID.
 //
-// An error the API answers with is an [*apierrors.Error] (wrapped, after
-// retries: see below) with its code and message, the HTTP status in its StatusCode, and the response's
-// Retry-After and X-Request-Id headers in its RetryAfter and RequestID;
-// test it with errors.Is (errors.Is(err, apierrors.NotFound)) or errors.As.
-// A response that is not the API's (a proxy's HTML 502, say) becomes code
-// [apierrors.Unexpected] with the status in the message; so does a 200 whose
-// body is not a valid flow for id, or a body larger than the client's cap.
-// Transport failures and the context's cancellation are returned as they
-// come from net/http, wrapped. A zero id fails at once, with code
-// [apierrors.RequiredValue], and sends nothing.
+// Every error it returns is an [*apierrors.Error], so err.(*apierrors.Error)
+// holds whatever failed, and its [apierrors.Error.Attempts] says how many
+// requests the call made (0 when it sent none):
 //
-// A failed call is retried as the client's [RetryPolicy] says, within ctx.
-// The error of a call that made more than one attempt says how many
-// ("after 4 attempts") and wraps the last attempt's error, which errors.Is,
-// errors.As and [apierrors.CodeOf] reach: an API error's code, status,
-// Retry-After and request ID stay those of the last response. A call whose
-// context ends during a wait before a retry returns an error that wraps
-// both the context's error and the last attempt's.
+//   - An error the API answers with keeps its code and message, the HTTP
+//     status in StatusCode, and the response's Retry-After and X-Request-Id
+//     headers in RetryAfter and RequestID; test it with errors.Is
+//     (errors.Is(err, apierrors.NotFound)) or [apierrors.CodeOf].
+//   - A response that is not the API's (a proxy's HTML 502, say) has code
+//     [apierrors.Unexpected], with the status in StatusCode and in the
+//     message. So has a 200 whose body is not a valid flow for id, or a body
+//     larger than the client's cap, except that its StatusCode is 0 (the
+//     message names the status); errors.Unwrap gives the decoder's or the
+//     validation's report, when one refused the body.
+//   - A failure with no usable response (a transport failure, a body that
+//     breaks off, the context's end) has code [apierrors.Unknown] and
+//     StatusCode 0, and wraps the failure as net/http returned it:
+//     errors.Is(err, context.DeadlineExceeded) and errors.As into a
+//     *net.OpError, say, reach it.
+//   - A zero id fails at once, with code [apierrors.RequiredValue], and
+//     sends nothing.
+//
+// A failed call is retried as the client's [RetryPolicy] says, within ctx,
+// and the error returned is the last attempt's. A call whose context ends
+// during a wait before a retry returns an error with code
+// [apierrors.Unknown] that wraps the context's error; its message quotes
+// the last attempt's error.
 //
 // Unless [WithoutValidation] was given, the flow received is checked with
 // every rule [Authflow.Validate] checks but one: a non-empty status this
@@ -313,41 +322,28 @@ func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 			return flow, nil
 		}
 		if !retry || n > c.retry.MaxRetries {
-			return nil, fetchError(id, n, err)
+			return nil, err.WithAttempts(n)
 		}
 		wait, ok := c.nextWait(ctx, n-1, err)
 		if !ok {
-			return nil, fetchError(id, n, err)
+			return nil, err.WithAttempts(n)
 		}
 		if werr := c.sleep(ctx, wait); werr != nil {
-			return nil, fmt.Errorf("authflow: FetchAuthflow %s: %w while waiting to retry, after %s: %w", id, werr, attempts(n), err)
+			return nil, apierrors.Wrap(apierrors.Unknown, "waiting to retry: "+werr.Error()+"; the last attempt failed with "+err.Error(), werr).WithAttempts(n)
 		}
 	}
-}
-
-// fetchError returns the error of a call that made n attempts, the last of
-// which failed with err: an API error as it is after one attempt, any other
-// error wrapped.
-func fetchError(id ids.AuthflowID, n int, err error) error {
-	if n > 1 {
-		return fmt.Errorf("authflow: FetchAuthflow %s: after %s: %w", id, attempts(n), err)
-	}
-	if _, ok := err.(*apierrors.Error); ok {
-		return err
-	}
-	return fmt.Errorf("authflow: FetchAuthflow %s: %w", id, err)
 }
 
 // fetch makes one attempt to fetch the flow id at target, and reports, when
 // it fails, whether the failure may pass with a retry.
-func (c *Client) fetch(ctx context.Context, target string, id ids.AuthflowID) (*Authflow, bool, error) {
+func (c *Client) fetch(ctx context.Context, target string, id ids.AuthflowID) (*Authflow, bool, *apierrors.Error) {
 	// Whether any byte of a response arrived, which ends any chance of a
 	// retry after a transport failure.
 	var responded atomic.Bool
 	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { responded.Store(true) }}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, target, nil)
 	if err != nil {
-		return nil, false, err
+		return nil, false, noResponse("no request", err)
 	}
 	req.Header["Accept"] = []string{"application/json"}
 	req.Header["User-Agent"] = []string{userAgent}
@@ -357,7 +353,7 @@ func (c *Client) fetch(ctx context.Context, target string, id ids.AuthflowID) (*
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, ctx.Err() == nil && !responded.Load() && !permanent(err), err
+		return nil, ctx.Err() == nil && !responded.Load() && !permanent(err), noResponse("no response", err)
 	}
 	defer discard(resp.Body)
 
@@ -366,7 +362,7 @@ func (c *Client) fetch(ctx context.Context, target string, id ids.AuthflowID) (*
 		if errors.Is(err, errTooLarge) {
 			return nil, false, responseError(resp.StatusCode, "response body larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes", nil)
 		}
-		return nil, false, fmt.Errorf("reading the response: %w", err)
+		return nil, false, noResponse("HTTP "+strconv.Itoa(resp.StatusCode)+": reading the body", err)
 	}
 
 	if resp.StatusCode != http.StatusOK {
@@ -429,6 +425,13 @@ func readBody(r io.Reader, length, max int64) ([]byte, error) {
 			b = append(b, 0)[:len(b)] // let append pick the next size
 		}
 	}
+}
+
+// noResponse reports a failure that left the client without a response it
+// can read: code Unknown, what went wrong and err's text in the message, and
+// err as the cause.
+func noResponse(what string, err error) *apierrors.Error {
+	return apierrors.Wrap(apierrors.Unknown, what+": "+err.Error(), err)
 }
 
 // responseError reports a response the client cannot use, with the HTTP

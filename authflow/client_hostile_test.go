@@ -10,6 +10,7 @@ package authflow
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -119,9 +120,9 @@ var seedAuthflowID = ids.MustParse[ids.Authflow](hostileSeedID)
 // when there is none.
 func apiError(t *testing.T, err error) *apierrors.Error {
 	t.Helper()
-	var e *apierrors.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T) holds no *apierrors.Error", err, err)
+	e, ok := err.(*apierrors.Error)
+	if !ok {
+		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
 	}
 	return e
 }
@@ -187,12 +188,102 @@ func TestClientRetryCounts(t *testing.T) {
 			if !errors.Is(err, apierrors.Unexpected) || apierrors.CodeOf(err) != apierrors.Unexpected {
 				t.Errorf("errors.Is(err, Unexpected) = false or CodeOf = %q", apierrors.CodeOf(err))
 			}
-			if tt.requests == 1 {
-				if err != error(e) {
-					t.Errorf("the error of one attempt is wrapped: %v", err)
-				}
-			} else if want := "after " + strconv.Itoa(tt.requests) + " attempts: unexpected: attempt"; !strings.Contains(err.Error(), want) {
-				t.Errorf("error %q lacks %q", err, want)
+			if e.Attempts() != tt.requests {
+				t.Errorf("Attempts() = %d, want %d", e.Attempts(), tt.requests)
+			}
+			want := "unexpected: attempt " + strconv.Itoa(tt.requests)
+			if tt.requests > 1 {
+				want += " (after " + strconv.Itoa(tt.requests) + " attempts)"
+			}
+			if err.Error() != want {
+				t.Errorf("error %q, want %q", err, want)
+			}
+		})
+	}
+}
+
+// TestClientErrorShape checks that every error FetchAuthflow returns is an
+// *apierrors.Error at the top, whatever failed and however many attempts
+// were made, with the count of attempts, and that a failure without a
+// response keeps its cause reachable.
+func TestClientErrorShape(t *testing.T) {
+	t.Parallel()
+	refused, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refusedURL := "http://" + refused.Addr().String()
+	_ = refused.Close()
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+
+	for _, tt := range []struct {
+		name     string
+		url      string // when not "", instead of a server running h
+		h        http.HandlerFunc
+		timeout  time.Duration // of the call's context, when not 0
+		zeroID   bool          // fetch the zero ID, not the seed's
+		code     apierrors.Code
+		status   int
+		attempts int
+		text     string // err.Error()'s prefix
+		cause    error  // reached by errors.Is, when not nil
+	}{
+		{name: "404", h: func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(404)
+			_, _ = w.Write([]byte(`{"status":"error","code":"not_found","message":"no such resource"}`))
+		}, code: apierrors.NotFound, status: 404, attempts: 1, text: "not_found: no such resource"},
+		{name: "retried 503", h: func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(503)
+			_, _ = w.Write([]byte(`{"status":"error","code":"unexpected","message":"busy"}`))
+		}, code: apierrors.Unexpected, status: 503, attempts: 4, text: "unexpected: busy (after 4 attempts)"},
+		{name: "retried connection failure", url: refusedURL, code: apierrors.Unknown, attempts: 4,
+			text: "unknown: no response: Get ", cause: syscall.ECONNREFUSED},
+		{name: "a proxy's HTML 502", h: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>"))
+		}, code: apierrors.Unexpected, status: 502, attempts: 4,
+			text: "unexpected: HTTP 502 Bad Gateway: not an API error envelope (after 4 attempts)"},
+		{name: "context deadline during an attempt", h: func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-hang:
+			case <-r.Context().Done():
+			}
+		}, timeout: 100 * time.Millisecond, code: apierrors.Unknown, attempts: 1, text: "unknown: no response: Get ", cause: context.DeadlineExceeded},
+		{name: "zero ID", h: func(w http.ResponseWriter, r *http.Request) { t.Error("zero ID: a request was sent") },
+			zeroID: true, code: apierrors.RequiredValue, attempts: 0, text: "required_value: authflow_id: required"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			url := tt.url
+			if url == "" {
+				url = startServer(t, tt.h).URL
+			}
+			c, _ := quickClient(t, url)
+			ctx := context.Background()
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			id := seedAuthflowID
+			if tt.zeroID {
+				id = ids.AuthflowID{}
+			}
+			_, err := c.FetchAuthflow(ctx, id)
+			e, ok := err.(*apierrors.Error)
+			if !ok {
+				t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
+			}
+			if e.Code() != tt.code || e.StatusCode() != tt.status || e.Attempts() != tt.attempts {
+				t.Errorf("code %q, status %d, %d attempts; want %q, %d, %d", e.Code(), e.StatusCode(), e.Attempts(), tt.code, tt.status, tt.attempts)
+			}
+			if !strings.HasPrefix(err.Error(), tt.text) {
+				t.Errorf("error %q, want it to begin %q", err, tt.text)
+			}
+			if tt.cause != nil && !errors.Is(err, tt.cause) {
+				t.Errorf("errors.Is(err, %v) = false for %v", tt.cause, err)
 			}
 		})
 	}
@@ -314,8 +405,8 @@ func TestClientRetryAfter(t *testing.T) {
 		if e.StatusCode() != 503 || e.RetryAfter() != 4*time.Second || e.RequestID() != "req-4" || !errors.Is(err, apierrors.Unexpected) {
 			t.Errorf("status %d, RetryAfter %v, RequestID %q; want the 4th response's", e.StatusCode(), e.RetryAfter(), e.RequestID())
 		}
-		if !strings.HasPrefix(err.Error(), "authflow: FetchAuthflow "+hostileSeedID+": after 4 attempts: unexpected: attempt 4") {
-			t.Errorf("error %q", err)
+		if err.Error() != "unexpected: attempt 4 (after 4 attempts)" || e.Attempts() != 4 {
+			t.Errorf("error %q, %d attempts", err, e.Attempts())
 		}
 	})
 
@@ -397,11 +488,14 @@ func TestClientRetryCanceledDuringWait(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("took %v", d)
 	}
-	if !errors.Is(err, context.Canceled) || apiError(t, err).StatusCode() != 503 {
-		t.Errorf("error %v, want both the cancellation and the 503", err)
+	// The call ended with the context: code Unknown, no status, the
+	// cancellation as the cause, the last attempt's error in the message.
+	e := apiError(t, err)
+	if !errors.Is(err, context.Canceled) || e.Code() != apierrors.Unknown || e.StatusCode() != 0 || e.Attempts() != 1 {
+		t.Errorf("error %v: code %q, status %d, %d attempts; want the cancellation as an Unknown error after 1 attempt", err, e.Code(), e.StatusCode(), e.Attempts())
 	}
-	if !strings.Contains(err.Error(), "context canceled while waiting to retry, after 1 attempt: unexpected: attempt 1") {
-		t.Errorf("error %q", err)
+	if want := "unknown: waiting to retry: context canceled; the last attempt failed with unexpected: attempt 1"; err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
 	}
 }
 
@@ -486,7 +580,8 @@ func TestClientRetryTransport(t *testing.T) {
 		})
 		c, log := quickClient(t, srv.URL)
 		_, err := c.FetchAuthflow(context.Background(), seedAuthflowID)
-		if err == nil || !strings.Contains(err.Error(), "reading the response") || strings.Contains(err.Error(), "attempts") {
+		if e := apiError(t, err); e.Code() != apierrors.Unknown || e.Attempts() != 1 ||
+			!strings.HasPrefix(err.Error(), "unknown: HTTP 200: reading the body: ") || !errors.Is(err, io.ErrUnexpectedEOF) {
 			t.Errorf("error %v, want a read error after one attempt", err)
 		}
 		if requests.Load() != 1 || len(log.all()) != 0 {
@@ -546,7 +641,7 @@ func TestRetryPolicyCeiling(t *testing.T) {
 	for n := range 4 {
 		ceil := c.retry.ceiling(n)
 		for range 200 {
-			if d, ok := c.nextWait(context.Background(), n, errors.New("x")); !ok || d < 0 || d > ceil {
+			if d, ok := c.nextWait(context.Background(), n, apierrors.New(apierrors.Unexpected, "x")); !ok || d < 0 || d > ceil {
 				t.Fatalf("nextWait(%d) = %v, %v; want within [0, %v]", n, d, ok, ceil)
 			}
 		}

@@ -41,14 +41,14 @@ func fetchSeed(t *testing.T, url string, opts ...authflow.ClientOption) (*authfl
 	return c.FetchAuthflow(context.Background(), ids.MustParse[ids.Authflow](seedID))
 }
 
-// wantAPIError asserts err is an *apierrors.Error with the code and status,
+// wantAPIError asserts err is an *apierrors.Error, at the top, with the code and status,
 // whose message holds each of the substrings. The status is that of an API
 // error read from the response, and 0 for the errors the client makes
 // about a response it cannot use, which name the status in their message.
 func wantAPIError(t *testing.T, err error, code apierrors.Code, status int, substrings ...string) *apierrors.Error {
 	t.Helper()
-	var e *apierrors.Error
-	if !errors.As(err, &e) {
+	e, ok := err.(*apierrors.Error)
+	if !ok {
 		t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
 	}
 	if e.Code() != code || e.StatusCode() != status {
@@ -350,8 +350,8 @@ func TestClientRefusesZeroID(t *testing.T) {
 	}
 	_, err = c.FetchAuthflow(context.Background(), ids.AuthflowID{})
 	e := wantAPIError(t, err, apierrors.RequiredValue, 0, "authflow_id")
-	if e.Message() != "authflow_id: required" || e.IsReport() {
-		t.Errorf("message %q, IsReport %v", e.Message(), e.IsReport())
+	if e.Message() != "authflow_id: required" || e.IsReport() || e.Attempts() != 0 {
+		t.Errorf("message %q, IsReport %v, %d attempts; want no attempt", e.Message(), e.IsReport(), e.Attempts())
 	}
 	if hits.Load() != 0 {
 		t.Errorf("a request was sent for the zero ID")

@@ -18,13 +18,14 @@ import (
 // flowTable stands for a service's own storage.
 type flowTable map[ids.AuthflowID]*authflow.Authflow
 
-// FetchAuthflow implements authflow.Store.
+// FetchAuthflow implements authflow.Store. The flow it returns is the
+// caller's: a copy, never the table's own.
 func (t flowTable) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 	f, ok := t[id]
 	if !ok {
 		return nil, apierrors.NotFound // answered 404 "no such resource"
 	}
-	return f, nil
+	return f.Clone(), nil
 }
 
 // Mount the handler over your own Store, with callers who may each see
@@ -36,14 +37,19 @@ func ExampleNewHandler() {
 		"token-for-seed-domain": seed.DomainID,
 	})
 
+	h, err := authflow.NewHandler(store, authz, authflow.WithLogger(slog.Default()))
+	if err != nil {
+		panic(err)
+	}
 	mux := http.NewServeMux()
-	mux.Handle(authflow.PathPrefix, authflow.NewHandler(store, authz, authflow.WithLogger(slog.Default())))
+	mux.Handle(authflow.PathPrefix, h)
 	srv := httptest.NewServer(mux)
+	var resp *http.Response
 	defer srv.Close()
 
 	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/authflow/013xrzp12g3nqk8nqprv12gz6v99a2v4", nil)
 	req.Header.Set("Authorization", "Bearer token-for-seed-domain")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		panic(err)
 	}
@@ -64,11 +70,19 @@ func ExampleNewHandler() {
 	// 404 Not Found {"status":"error","code":"not_found","message":"no such resource"}
 }
 
-// Call the endpoint with the client. API errors come back as
-// *apierrors.Error, with the HTTP status they arrived with; test their code
-// with errors.Is.
+// Call the endpoint with the client. Every error comes back as an
+// *apierrors.Error, with the HTTP status it arrived with and the number of
+// attempts made; test its code with errors.Is.
 func ExampleClient_FetchAuthflow() {
-	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.BearerToken("s3cret")))
+	store, err := authflow.NewMemoryStore(examples.Authflow())
+	if err != nil {
+		panic(err)
+	}
+	h, err := authflow.NewHandler(store, authflow.BearerToken("s3cret"))
+	if err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 
 	c, err := authflow.NewClient(srv.URL, authflow.WithBearerToken("s3cret"))
@@ -86,12 +100,11 @@ func ExampleClient_FetchAuthflow() {
 	if errors.Is(err, apierrors.NotFound) {
 		fmt.Println("no such authflow")
 	}
-	var apiErr *apierrors.Error
-	if errors.As(err, &apiErr) {
-		fmt.Println(apiErr.StatusCode(), apiErr.Code(), apiErr.Message())
+	if apiErr, ok := err.(*apierrors.Error); ok {
+		fmt.Println(apiErr.StatusCode(), apiErr.Code(), apiErr.Message(), apiErr.Attempts())
 	}
 	// Output:
 	// My Authflow new Melbourne
 	// no such authflow
-	// 404 not_found no such resource
+	// 404 not_found no such resource 1
 }

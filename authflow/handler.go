@@ -52,11 +52,8 @@ func WithLogger(l *slog.Logger) HandlerOption {
 // cancelled and the request is answered 500 at once, even if the store
 // ignores its context: the client has its answer, while the store keeps the
 // request's goroutine (and its connection) until it returns, and its answer
-// is dropped. A d of zero or less panics.
+// is dropped. d must be positive: NewHandler fails otherwise.
 func WithStoreTimeout(d time.Duration) HandlerOption {
-	if d <= 0 {
-		panic("authflow: WithStoreTimeout: the time limit must be positive")
-	}
 	return handlerOptionFunc(func(h *handler) { h.storeTimeout = d })
 }
 
@@ -65,13 +62,10 @@ func WithStoreTimeout(d time.Duration) HandlerOption {
 const DefaultStoreTimeout = 5 * time.Second
 
 // WithRealm sets the realm of the WWW-Authenticate challenge on 401
-// responses. The default is "authflow". It panics if realm holds a double
-// quote, a backslash or a control character, which a quoted-string cannot
-// carry unescaped.
+// responses. The default is "authflow". NewHandler fails if realm holds a
+// double quote, a backslash or a control character, which a quoted-string
+// cannot carry unescaped.
 func WithRealm(realm string) HandlerOption {
-	if strings.ContainsFunc(realm, func(r rune) bool { return r == '"' || r == '\\' || r < 0x20 || r == 0x7f }) {
-		panic("authflow: WithRealm: realm must not contain quotes, backslashes or control characters")
-	}
 	return handlerOptionFunc(func(h *handler) { h.realm = realm })
 }
 
@@ -92,8 +86,12 @@ func WithRealm(realm string) HandlerOption {
 //  4. The store, within its time limit ([WithStoreTimeout]): see [Store] for
 //     what its errors answer. A panic, a time limit passed, no flow or a flow
 //     with another ID is 500 unexpected.
-//  5. authz.Authorize on the flow found, before anything of the flow is
-//     looked at: a caller without rights learns nothing of it.
+//  5. authz.Authorize on the flow found, before the flow is validated: a
+//     caller it refuses learns nothing of the flow's content or validity.
+//     It does learn that the flow exists when the refusal is 403
+//     not_permitted, as [DomainTokens] answers, since a missing flow is 404
+//     not_found; an Authorizer that must hide that too refuses with
+//     [apierrors.NotFound].
 //  6. Validation: a flow that fails [Authflow.Validate] is 500 unexpected.
 //  7. 200 {"status":"success","summary":{…}} (HEAD: the headers alone).
 //
@@ -106,23 +104,29 @@ func WithRealm(realm string) HandlerOption {
 // so a client that goes away cancels the fetch. The handler is safe for
 // concurrent use.
 //
-// NewHandler panics if store or authz is nil: pass [AllowAll] explicitly for
-// a handler without authorization.
-func NewHandler(store Store, authz Authorizer, opts ...HandlerOption) http.Handler {
+// NewHandler fails if store or authz is nil (pass [AllowAll] explicitly for
+// a handler without authorization), or if an option's value is out of range.
+func NewHandler(store Store, authz Authorizer, opts ...HandlerOption) (http.Handler, error) {
 	if store == nil {
-		panic("authflow: NewHandler: nil Store (pass your storage, or NewMemoryStore for tests)")
+		return nil, errors.New("authflow: NewHandler: nil Store (pass your storage, or a MemoryStore for tests)")
 	}
 	if authz == nil {
-		panic("authflow: NewHandler: nil Authorizer (pass AllowAll explicitly to serve without authorization)")
+		return nil, errors.New("authflow: NewHandler: nil Authorizer (pass AllowAll explicitly to serve without authorization)")
 	}
 	h := &handler{store: store, authz: authz, log: slog.Default(), realm: "authflow", storeTimeout: DefaultStoreTimeout}
 	for _, o := range opts {
 		o.applyHandler(h)
 	}
+	if h.storeTimeout <= 0 {
+		return nil, fmt.Errorf("authflow: NewHandler: WithStoreTimeout(%v): the time limit must be positive", h.storeTimeout)
+	}
+	if strings.ContainsFunc(h.realm, func(r rune) bool { return r == '"' || r == '\\' || r < 0x20 || r == 0x7f }) {
+		return nil, fmt.Errorf("authflow: NewHandler: WithRealm(%q): the realm must not hold quotes, backslashes or control characters", h.realm)
+	}
 	h.challenge = `Bearer realm="` + h.realm + `"`
 	h.challengeInvalid = `Bearer realm="` + h.realm + `", error="invalid_token"`
 	h.authLog.limit = authLogPerSecond
-	return h
+	return h, nil
 }
 
 type handler struct {
@@ -243,7 +247,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// 4. Fetch, within the store's time limit.
-	flow, summary, err, answered := h.fetch(w, r, ctx, id)
+	flow, err, answered := h.fetch(w, r, ctx, id)
 	switch {
 	case answered:
 		return // the time limit passed, and was answered
@@ -258,30 +262,26 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 5. Authorize the flow: a caller without rights learns nothing of it,
-	// not even whether it is valid.
+	// 5. Authorize the flow, before it is validated: a caller refused here
+	// learns nothing of its content or validity.
 	if err := h.authz.Authorize(ctx, flow); err != nil {
 		h.fail(w, r, id, err, "authorize")
 		return
 	}
 
-	// 6. Validate: a flow that breaks a rule is the server's failure; and
-	// 7. encode. An EncodedStore has done both.
+	// 6. Validate: a flow that breaks a rule is the server's failure.
+	if err := flow.Validate(); err != nil {
+		h.fail(w, r, id, serverFault{err}, "validate the stored flow")
+		return
+	}
+
+	// 7. Encode.
 	bp := bufPool.Get().(*[]byte)
-	var body []byte
-	if summary != nil {
-		body = append(append(append((*bp)[:0], envelopeStart...), summary...), envelopeEnd)
-	} else {
-		if err := flow.Validate(); err != nil {
-			bufPool.Put(bp)
-			h.fail(w, r, id, serverFault{err}, "validate the stored flow")
-			return
-		}
-		if body, err = AppendFetchResponse((*bp)[:0], flow); err != nil {
-			bufPool.Put(bp)
-			h.fail(w, r, id, serverFault{err}, "encode")
-			return
-		}
+	body, err := AppendFetchResponse((*bp)[:0], flow)
+	if err != nil {
+		bufPool.Put(bp)
+		h.fail(w, r, id, serverFault{err}, "encode")
+		return
 	}
 	writeBody(w, r, http.StatusOK, body)
 	if cap(body) <= maxPooled {
@@ -303,7 +303,7 @@ var errStoreTimeout = errors.New("the store did not answer within its time limit
 // Calling the store here rather than on a goroutine of its own spares each
 // request a goroutine's start and the wake-up of another thread, which cost
 // more than the rest of the handler's work.
-func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID) (flow *Authflow, summary []byte, err error, answered bool) {
+func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID) (flow *Authflow, err error, answered bool) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
@@ -328,7 +328,7 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			flow, summary, err = nil, nil, fmt.Errorf("store panicked: %v\n%s", v, debug.Stack())
+			flow, err = nil, fmt.Errorf("store panicked: %v\n%s", v, debug.Stack())
 		}
 		timer.Stop()
 		mu.Lock()
@@ -336,12 +336,8 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		answered = timedOut
 		mu.Unlock()
 	}()
-	if es, ok := h.store.(EncodedStore); ok {
-		flow, summary, err = es.FetchEncoded(ctx, id)
-		return flow, summary, err, false
-	}
 	flow, err = h.store.FetchAuthflow(ctx, id)
-	return flow, nil, err, false
+	return flow, err, false
 }
 
 // authFailed logs a failed authentication, at most authLogPerSecond a

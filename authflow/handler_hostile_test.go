@@ -29,7 +29,7 @@ func TestServeAuthorizesBeforeValidating(t *testing.T) {
 	bad := examples.Authflow()
 	bad.PlanName = "" // fails validation
 	other := ids.MustParse[ids.Domain]("013xrzp12g3nqk8nz2ccx5vt2j6f6hj0")
-	url, logs := server(t, authflow.NewMemoryStore(bad), authflow.DomainTokens(map[string]ids.DomainID{"other": other, "own": bad.DomainID}))
+	url, logs := server(t, memoryStore(t, bad), authflow.DomainTokens(map[string]ids.DomainID{"other": other, "own": bad.DomainID}))
 	r := do(t, "GET", url+authflow.PathPrefix+seedID, http.Header{"Authorization": {"Bearer other"}})
 	checkError(t, r, http.StatusForbidden, apierrors.NotPermitted)
 	if strings.Contains(logs.String(), "validate") {
@@ -71,7 +71,7 @@ func TestServeMatchesTheEscapedPath(t *testing.T) {
 // response may change, and -race sees no shared memory.
 func TestServeHeadersAreNotShared(t *testing.T) {
 	t.Parallel()
-	h := authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll{})
+	h := newHandler(t, memoryStore(t, examples.Authflow()), authflow.AllowAll{})
 	tamper := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(w, r)
 		for _, k := range []string{"Content-Type", "Cache-Control", "X-Content-Type-Options"} {
@@ -110,7 +110,7 @@ func TestServeStoreTimeLimit(t *testing.T) {
 		return examples.Authflow(), nil
 	})
 	logs := &logBuffer{}
-	h := authflow.NewHandler(store, authflow.AllowAll{},
+	h := newHandler(t, store, authflow.AllowAll{},
 		authflow.WithStoreTimeout(50*time.Millisecond), authflow.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close) // runs after the store is released: it waits for the handler
@@ -130,16 +130,6 @@ func TestServeStoreTimeLimit(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "time limit") {
 		t.Errorf("the log does not say the store ran out of time:\n%s", logs)
-	}
-	for _, d := range []time.Duration{0, -time.Second} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("WithStoreTimeout(%v) did not panic", d)
-				}
-			}()
-			authflow.WithStoreTimeout(d)
-		}()
 	}
 }
 
@@ -170,7 +160,7 @@ func TestServeLogsAreBounded(t *testing.T) {
 // logged with the remote address, at a bounded rate, never with the token.
 func TestServeLogsFailedAuthentications(t *testing.T) {
 	t.Parallel()
-	url, logs := server(t, authflow.NewMemoryStore(examples.Authflow()), authflow.BearerToken("right-token"))
+	url, logs := server(t, memoryStore(t, examples.Authflow()), authflow.BearerToken("right-token"))
 	for i := range 200 {
 		do(t, "GET", url+authflow.PathPrefix+seedID, http.Header{"Authorization": {"Bearer wrong-token-" + string(rune('a'+i%26))}})
 	}
@@ -208,7 +198,7 @@ func TestServeHostileStoredFlow(t *testing.T) {
 		flow.FactorNames[i] = "a"
 	}
 	logs := &logBuffer{}
-	h := authflow.NewHandler(authflow.NewMemoryStore(flow), authflow.AllowAll{},
+	h := newHandler(t, memoryStore(t, flow), authflow.AllowAll{},
 		authflow.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	serve := func() *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()

@@ -59,11 +59,33 @@ func (l *logBuffer) String() string {
 	return l.buf.String()
 }
 
+// memoryStore returns a MemoryStore of flows, failing the test if
+// NewMemoryStore fails.
+func memoryStore(tb testing.TB, flows ...*authflow.Authflow) *authflow.MemoryStore {
+	tb.Helper()
+	s, err := authflow.NewMemoryStore(flows...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// newHandler returns NewHandler's handler, failing the test if NewHandler
+// fails.
+func newHandler(tb testing.TB, store authflow.Store, authz authflow.Authorizer, opts ...authflow.HandlerOption) http.Handler {
+	tb.Helper()
+	h, err := authflow.NewHandler(store, authz, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
+
 // server starts the handler over real TCP and returns its URL and log.
 func server(t *testing.T, store authflow.Store, authz authflow.Authorizer) (string, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
-	h := authflow.NewHandler(store, authz, authflow.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
+	h := newHandler(t, store, authz, authflow.WithLogger(slog.New(slog.NewJSONHandler(logs, nil))))
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL, logs
@@ -136,7 +158,7 @@ func checkError(t *testing.T, r response, status int, code apierrors.Code) {
 func TestServeFound(t *testing.T) {
 	t.Parallel()
 	seed := examples.Authflow()
-	url, _ := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll{})
+	url, _ := server(t, memoryStore(t, seed), authflow.AllowAll{})
 
 	r := do(t, http.MethodGet, url+"/api/v1/authflow/"+seedID, nil)
 	checkCommonHeaders(t, r.header)
@@ -328,7 +350,7 @@ func TestServeErrors(t *testing.T) {
 func TestInvalidIDProblem(t *testing.T) {
 	t.Parallel()
 	rec := httptest.NewRecorder()
-	authflow.NewHandler(authflow.NewMemoryStore(), authflow.AllowAll{}).ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/authflow/nope", nil))
+	newHandler(t, memoryStore(t), authflow.AllowAll{}).ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/authflow/nope", nil))
 	e := apierrors.FromResponse(rec.Code, rec.Header(), rec.Body.Bytes())
 	if e.Code() != apierrors.InvalidValue || e.StatusCode() != 400 || e.Message() != "authflow_id: not a canonical authflow ID: length 4, want 32" {
 		t.Errorf("got %v (status %d)", e, e.StatusCode())
@@ -447,7 +469,7 @@ func TestServeCancelledContext(t *testing.T) {
 func TestClientAgainstHandler(t *testing.T) {
 	t.Parallel()
 	seed := examples.Authflow()
-	url, _ := server(t, authflow.NewMemoryStore(seed), authflow.BearerToken("s3cret"))
+	url, _ := server(t, memoryStore(t, seed), authflow.BearerToken("s3cret"))
 	c, err := authflow.NewClient(url, authflow.WithBearerToken("s3cret"))
 	if err != nil {
 		t.Fatal(err)
@@ -482,7 +504,7 @@ func TestClientAgainstHandler(t *testing.T) {
 func TestServeConcurrently(t *testing.T) {
 	t.Parallel()
 	seed := examples.Authflow()
-	url, logs := server(t, authflow.NewMemoryStore(seed), authflow.AllowAll{})
+	url, logs := server(t, memoryStore(t, seed), authflow.AllowAll{})
 	c, err := authflow.NewClient(url)
 	if err != nil {
 		t.Fatal(err)
@@ -517,21 +539,36 @@ func TestServeConcurrently(t *testing.T) {
 	}
 }
 
-func TestNewHandlerPanicsOnNil(t *testing.T) {
+// TestNewHandlerRefusesBadArguments checks that NewHandler reports a nil
+// store or authorizer and an option's bad value as an error naming the fix
+// or the option, as NewClient does, and never panics.
+func TestNewHandlerRefusesBadArguments(t *testing.T) {
 	t.Parallel()
-	for name, f := range map[string]func(){
-		"nil store":      func() { authflow.NewHandler(nil, authflow.AllowAll{}) },
-		"nil authorizer": func() { authflow.NewHandler(authflow.NewMemoryStore(), nil) },
+	store := memoryStore(t)
+	for _, tc := range []struct {
+		name  string
+		store authflow.Store
+		authz authflow.Authorizer
+		opts  []authflow.HandlerOption
+		want  string
+	}{
+		{"nil store", nil, authflow.AllowAll{}, nil, "nil Store (pass"},
+		{"nil authorizer", store, nil, nil, "nil Authorizer (pass AllowAll"},
+		{"zero store timeout", store, authflow.AllowAll{}, []authflow.HandlerOption{authflow.WithStoreTimeout(0)}, "WithStoreTimeout(0s): the time limit must be positive"},
+		{"negative store timeout", store, authflow.AllowAll{}, []authflow.HandlerOption{authflow.WithStoreTimeout(-time.Second)}, "WithStoreTimeout(-1s)"},
+		{"quote in realm", store, authflow.AllowAll{}, []authflow.HandlerOption{authflow.WithRealm(`a"b`)}, `WithRealm("a\"b"): the realm must not hold quotes`},
+		{"backslash in realm", store, authflow.AllowAll{}, []authflow.HandlerOption{authflow.WithRealm(`a\b`)}, "WithRealm("},
+		{"line break in realm", store, authflow.AllowAll{}, []authflow.HandlerOption{authflow.WithRealm("a\nb")}, "WithRealm("},
+		{"DEL in realm", store, authflow.AllowAll{}, []authflow.HandlerOption{authflow.WithRealm("a\x7fb")}, "WithRealm("},
 	} {
-		func() {
-			defer func() {
-				msg, _ := recover().(string)
-				if !strings.Contains(msg, "NewHandler") || !strings.Contains(msg, "pass") {
-					t.Errorf("%s: panic %q does not name the fix", name, msg)
-				}
-			}()
-			f()
-		}()
+		h, err := authflow.NewHandler(tc.store, tc.authz, tc.opts...)
+		if h != nil || err == nil || !strings.HasPrefix(err.Error(), "authflow: NewHandler: ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: NewHandler = %v, %v; want an error holding %q", tc.name, h, err, tc.want)
+		}
+	}
+	// The last value of an option counts, and good values pass.
+	if _, err := authflow.NewHandler(store, authflow.AllowAll{}, authflow.WithStoreTimeout(0), authflow.WithStoreTimeout(time.Second), authflow.WithRealm("my realm")); err != nil {
+		t.Errorf("good options: %v", err)
 	}
 }
 
@@ -618,10 +655,10 @@ func TestErrorsPackageStateCannotChangeResponses(t *testing.T) {
 	seed := examples.Authflow()
 	bearer := authflow.BearerToken("tok")
 	domains := authflow.DomainTokens(map[string]ids.DomainID{"other": ids.MustParse[ids.Domain]("013xrzp12g3nqk8n6z7f3q8wqgbmh3n9")})
-	store := authflow.NewMemoryStore(seed)
-	srvBearer := httptest.NewServer(authflow.NewHandler(store, bearer, authflow.WithLogger(nil)))
+	store := memoryStore(t, seed)
+	srvBearer := httptest.NewServer(newHandler(t, store, bearer, authflow.WithLogger(nil)))
 	t.Cleanup(srvBearer.Close)
-	srvDomains := httptest.NewServer(authflow.NewHandler(store, domains, authflow.WithLogger(nil)))
+	srvDomains := httptest.NewServer(newHandler(t, store, domains, authflow.WithLogger(nil)))
 	t.Cleanup(srvDomains.Close)
 	auth := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
 	requests := []struct {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"time"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
@@ -128,11 +127,8 @@ func permanent(err error) bool {
 // false when the client must not retry: the server asked, with Retry-After,
 // for a longer wait than the policy allows, or the wait would not end
 // before ctx's deadline.
-func (c *Client) nextWait(ctx context.Context, n int, err error) (time.Duration, bool) {
-	var asked time.Duration
-	if e, ok := err.(*apierrors.Error); ok {
-		asked = e.RetryAfter()
-	}
+func (c *Client) nextWait(ctx context.Context, n int, err *apierrors.Error) (time.Duration, bool) {
+	asked := err.RetryAfter()
 	if asked > c.retry.MaxDelay {
 		return 0, false
 	}
@@ -162,12 +158,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// attempts returns "1 attempt" or "n attempts".
-func attempts(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return strconv.Itoa(n) + " attempts"
 }

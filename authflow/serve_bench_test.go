@@ -30,7 +30,7 @@ func preEncoded() http.Handler {
 }
 
 // handlers returns the two handlers each benchmark compares, by name.
-func handlers() []struct {
+func handlers(b *testing.B) []struct {
 	name string
 	h    http.Handler
 } {
@@ -38,7 +38,7 @@ func handlers() []struct {
 		name string
 		h    http.Handler
 	}{
-		{"impl=handler", authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.AllowAll{})},
+		{"impl=handler", newHandler(b, memoryStore(b, examples.Authflow()), authflow.AllowAll{})},
 		{"impl=preencoded", preEncoded()},
 	}
 }
@@ -47,7 +47,7 @@ func handlers() []struct {
 // the handler's own cost (fetch from a MemoryStore, validate, encode) beside
 // writing pre-encoded bytes.
 func BenchmarkServeInProcess(b *testing.B) {
-	for _, hh := range handlers() {
+	for _, hh := range handlers(b) {
 		b.Run(hh.name, func(b *testing.B) {
 			req := httptest.NewRequest(http.MethodGet, "/api/v1/authflow/"+seedID, nil)
 			b.ReportAllocs()
@@ -66,7 +66,7 @@ func BenchmarkServeInProcess(b *testing.B) {
 // clients (b.RunParallel against httptest.NewServer): what the handler costs
 // once HTTP and the network stack are counted.
 func BenchmarkServeLoopback(b *testing.B) {
-	for _, hh := range handlers() {
+	for _, hh := range handlers(b) {
 		b.Run(hh.name, func(b *testing.B) {
 			srv := httptest.NewServer(hh.h)
 			defer srv.Close()
@@ -100,7 +100,7 @@ func BenchmarkServeLoopback(b *testing.B) {
 // over loopback, decoding and validating each response.
 func BenchmarkClientFetch(b *testing.B) {
 	seed := examples.Authflow()
-	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(seed), authflow.AllowAll{}))
+	srv := httptest.NewServer(newHandler(b, memoryStore(b, seed), authflow.AllowAll{}))
 	defer srv.Close()
 	c, err := authflow.NewClient(srv.URL)
 	if err != nil {

@@ -2,6 +2,8 @@ package authflow
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
@@ -31,8 +33,12 @@ import (
 // The context is the request's (after [Authorizer.Authenticate]), with the
 // handler's time limit for the store: it is cancelled when the client goes
 // away or the limit passes. A Store is called from many goroutines at once
-// and must be safe for concurrent use. The handler does not modify the
-// returned flow.
+// and must be safe for concurrent use.
+//
+// The flow a store returns belongs to the caller, who may change it (an
+// [Authorizer] may redact a field, say): a store that keeps flows hands out
+// a copy ([Authflow.Clone]) on every call, never a value it keeps or gives
+// to anyone else.
 type Store interface {
 	FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error)
 }
@@ -43,52 +49,37 @@ type Store interface {
 // use; the zero value is not usable: make one with [NewMemoryStore].
 type MemoryStore struct {
 	mu    sync.RWMutex
-	flows map[ids.AuthflowID]memoryEntry // guarded by mu; entries never modified
+	flows map[ids.AuthflowID]*Authflow // guarded by mu; never modified, never handed out
 }
 
-// memoryEntry is a stored flow and, when it is valid, its encoded summary.
-type memoryEntry struct {
-	flow    *Authflow
-	summary []byte // AppendAuthflow's bytes of a valid flow; nil otherwise
-}
-
-// An EncodedStore is a [Store] that can also hand over a flow it has
-// already validated and encoded, so that the handler neither validates nor
-// encodes it again on every request: the fast path of serving, which the
-// handler takes when its store has it. [MemoryStore] is one.
-type EncodedStore interface {
-	Store
-	// FetchEncoded returns the flow with the given ID and, when the flow
-	// passes [Authflow.Validate], its summary exactly as [AppendAuthflow]
-	// writes it; its errors answer as FetchAuthflow's. A nil summary means
-	// the store has none: the handler then validates and encodes the flow
-	// itself. Neither the flow nor the bytes may change afterwards: the
-	// handler and the [Authorizer] read the flow, and the bytes are sent as
-	// they are.
-	FetchEncoded(ctx context.Context, id ids.AuthflowID) (flow *Authflow, summary []byte, err error)
-}
-
-// NewMemoryStore returns a MemoryStore holding copies of the given flows.
-func NewMemoryStore(flows ...*Authflow) *MemoryStore {
-	s := &MemoryStore{flows: make(map[ids.AuthflowID]memoryEntry, len(flows))}
-	for _, f := range flows {
-		s.Put(f)
+// NewMemoryStore returns a MemoryStore holding copies of the given flows. It
+// fails, naming its index, if a flow is nil.
+func NewMemoryStore(flows ...*Authflow) (*MemoryStore, error) {
+	s := &MemoryStore{flows: make(map[ids.AuthflowID]*Authflow, len(flows))}
+	for i, f := range flows {
+		if f == nil {
+			return nil, fmt.Errorf("authflow: NewMemoryStore: flow %d is nil", i)
+		}
+		s.flows[f.ID] = f.Clone()
 	}
-	return s
+	return s, nil
 }
 
-// Put stores a copy of flow under its ID, replacing any flow with that ID.
-// It keeps a flow that fails validation (the handler answers 500 for it, as
-// for a store whose data went bad), and encodes one that passes once, for
-// [MemoryStore.FetchEncoded].
-func (s *MemoryStore) Put(flow *Authflow) {
-	e := memoryEntry{flow: flow.Clone()}
-	if e.flow.Validate() == nil {
-		e.summary, _ = AppendAuthflow(nil, e.flow) // a valid flow always encodes
+// errNilFlow is Put's error for a nil flow.
+var errNilFlow = errors.New("authflow: MemoryStore.Put: nil flow")
+
+// Put stores a copy of flow under its ID, replacing any flow with that ID. It
+// keeps a flow that fails validation (the handler answers 500 for it, as for
+// a store whose data went bad). It fails if flow is nil.
+func (s *MemoryStore) Put(flow *Authflow) error {
+	if flow == nil {
+		return errNilFlow
 	}
+	c := flow.Clone()
 	s.mu.Lock()
-	s.flows[e.flow.ID] = e
+	s.flows[c.ID] = c
 	s.mu.Unlock()
+	return nil
 }
 
 // Delete removes the flow with the given ID, reporting whether it was there.
@@ -108,36 +99,16 @@ func (s *MemoryStore) Len() int {
 }
 
 // FetchAuthflow implements [Store]: it returns a copy of the stored flow, or
-// [apierrors.NotFound].
+// [apierrors.NotFound], or ctx's error when ctx is done.
 func (s *MemoryStore) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
-	e, err := s.lookup(ctx, id)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return e.flow.Clone(), nil
-}
-
-// FetchEncoded implements [EncodedStore]: it returns the stored flow itself,
-// which no one may change, and its summary as Put encoded it, or
-// [apierrors.NotFound].
-func (s *MemoryStore) FetchEncoded(ctx context.Context, id ids.AuthflowID) (*Authflow, []byte, error) {
-	e, err := s.lookup(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	return e.flow, e.summary, nil
-}
-
-// lookup finds the entry of id.
-func (s *MemoryStore) lookup(ctx context.Context, id ids.AuthflowID) (memoryEntry, error) {
-	if err := ctx.Err(); err != nil {
-		return memoryEntry{}, err
-	}
 	s.mu.RLock()
-	e, ok := s.flows[id]
+	f, ok := s.flows[id]
 	s.mu.RUnlock()
 	if !ok {
-		return memoryEntry{}, apierrors.NotFound
+		return nil, apierrors.NotFound
 	}
-	return e, nil
+	return f.Clone(), nil
 }

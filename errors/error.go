@@ -36,6 +36,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authflow-dev/authflow-go/internal/safetext"
 )
@@ -55,6 +56,7 @@ type Error struct {
 	status     int       // HTTP status it arrived with; 0 if none
 	retryAfter time.Duration
 	requestID  string
+	attempts   int // requests a client made; 0 if none
 	cause      error
 }
 
@@ -186,15 +188,35 @@ func (e *Error) RetryAfter() time.Duration { return e.retryAfter }
 // the error, or "".
 func (e *Error) RequestID() string { return e.requestID }
 
+// Attempts returns the number of requests a client made for the call that
+// returned the error, as [Error.WithAttempts] set it: 1 for a call answered
+// at once, more after retries, and 0 for an error no client returned or one
+// a client returned before it sent anything.
+func (e *Error) Attempts() int { return e.attempts }
+
+// WithAttempts returns a copy of e that says n requests were made
+// ([Error.Attempts]); e itself is unchanged. It is for clients, such as this
+// module's, that retry.
+func (e *Error) WithAttempts(n int) *Error {
+	c := *e
+	c.attempts = max(n, 0)
+	return &c
+}
+
 // Error returns "code: message", or only the code when the message is
-// empty. Control characters and invalid UTF-8 are escaped as in a Go string
-// literal, and a message longer than 1 KiB is cut, so that
-// text a server sent cannot forge log lines or flood them.
+// empty, followed by " (after N attempts)" when [Error.Attempts] is more
+// than 1. Control characters and invalid UTF-8 are escaped as in a Go string
+// literal, and a message longer than 1 KiB is cut, so that text a server
+// sent cannot forge log lines or flood them.
 func (e *Error) Error() string {
-	if e.message == "" {
-		return sanitize(string(e.code))
+	s := sanitize(string(e.code))
+	if e.message != "" {
+		s += ": " + sanitize(e.message)
 	}
-	return sanitize(string(e.code)) + ": " + sanitize(e.message)
+	if e.attempts > 1 {
+		s += " (after " + strconv.Itoa(e.attempts) + " attempts)"
+	}
+	return s
 }
 
 // Unwrap returns the cause given to [Wrap], or nil.
@@ -323,3 +345,17 @@ const maxErrorText = 1024
 
 // sanitize escapes and bounds text for Error().
 func sanitize(s string) string { return safetext.Bounded(s, maxErrorText) }
+
+// cutUTF8 returns s cut to at most n bytes, at the start of a UTF-8
+// sequence, so that a valid character is never split.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for i := n; i > 0 && i > n-utf8.UTFMax; i-- {
+		if utf8.RuneStart(s[i]) {
+			return s[:i]
+		}
+	}
+	return s[:n] // no character starts near n: the bytes are not UTF-8
+}

@@ -101,7 +101,7 @@ func FromResponse(status int, header http.Header, body []byte) *Error {
 	e.status = status
 	e.retryAfter = parseRetryAfter(header.Get("Retry-After"), time.Now())
 	if id := header.Get("X-Request-Id"); id != "" {
-		e.requestID = id[:min(len(id), maxRequestID)]
+		e.requestID = cutUTF8(id, maxRequestID)
 	}
 	return e
 }

@@ -120,7 +120,15 @@ func TestREADME(t *testing.T) {
 			err, out, "first_seen.country_code country_code")
 	}
 
-	srv := httptest.NewServer(authflow.NewHandler(authflow.NewMemoryStore(examples.Authflow()), authflow.BearerToken("t0ken")))
+	store, err := authflow.NewMemoryStore(examples.Authflow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := authflow.NewHandler(store, authflow.BearerToken("t0ken"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	env := []string{"AUTHFLOW_URL=" + srv.URL, "AUTHFLOW_TOKEN=t0ken"}
 	if got, want := run("call", nil, env, examples.AuthflowID), "My Authflow new\nlast seen in Melbourne\n"; got != want {

@@ -197,8 +197,10 @@ func TestClientDroppedConnection(t *testing.T) {
 		if err == nil {
 			t.Fatal("FetchAuthflow succeeded with every connection dropped")
 		}
-		if e := (*apierrors.Error)(nil); errors.As(err, &e) {
-			t.Errorf("err = %v holds an API error: a transport failure read as the server's answer", err)
+		// An API error at the top, with no status and code unknown: a
+		// transport failure is not read as the server's answer.
+		if e, ok := err.(*apierrors.Error); !ok || e.Code() != apierrors.Unknown || e.StatusCode() != 0 || e.Attempts() != 4 {
+			t.Errorf("err = %v (%T), want an *apierrors.Error with code unknown, no status, after 4 attempts", err, err)
 		}
 		if !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "connection reset") {
 			t.Errorf("err = %v, want the closed connection", err)

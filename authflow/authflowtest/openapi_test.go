@@ -121,9 +121,12 @@ func (authnFunc) Authorize(context.Context, *authflow.Authflow) error     { retu
 
 // rows returns every situation the handler answers, for GET; each runs
 // for HEAD too.
-func rows() []row {
+func rows(t testing.TB) []row {
 	fixtures := examples.Flows()
-	mem := authflow.NewMemoryStore(fixtures...)
+	mem, err := authflow.NewMemoryStore(fixtures...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	seed := authflow.PathPrefix + examples.AuthflowID
 	bearer := http.Header{"Authorization": {"Bearer tok"}}
 	otherDomain := ids.MustParse[ids.Domain](examples.AccountID)
@@ -285,7 +288,7 @@ type exchange struct {
 	resp *httptest.ResponseRecorder
 }
 
-func (r row) serve(method string) exchange {
+func (r row) serve(t testing.TB, method string) exchange {
 	req := httptest.NewRequest(method, serverURL+r.path, nil)
 	for k, v := range r.header {
 		req.Header[k] = v
@@ -300,7 +303,10 @@ func (r row) serve(method string) exchange {
 	if _, slow := r.store.(slowStore); slow {
 		opts = append(opts, authflow.WithStoreTimeout(20*time.Millisecond))
 	}
-	h := authflow.NewHandler(r.store, r.authz, opts...)
+	h, err := authflow.NewHandler(r.store, r.authz, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return exchange{req, rec}
@@ -393,14 +399,14 @@ func TestOpenAPIDescribesEveryResponse(t *testing.T) {
 		t.Fatal(err)
 	}
 	examples := errorExamples(t, doc)
-	for _, r := range rows() {
+	for _, r := range rows(t) {
 		methods := []string{r.method}
 		if r.method == "GET" {
 			methods = append(methods, "HEAD")
 		}
 		for _, m := range methods {
 			t.Run(m+" "+r.name, func(t *testing.T) {
-				ex := r.serve(m)
+				ex := r.serve(t, m)
 				if ex.resp.Code != r.status {
 					t.Fatalf("%s %s: %d %s, want %d", m, r.path, ex.resp.Code, ex.resp.Body, r.status)
 				}
@@ -437,7 +443,7 @@ func TestOpenAPIStatusesAreTheHandlers(t *testing.T) {
 	t.Parallel()
 	doc := loadDescription(t)
 	answered := map[string]map[int]bool{"GET": {}, "HEAD": {}, "OPTIONS": {}}
-	for _, r := range rows() {
+	for _, r := range rows(t) {
 		switch r.method {
 		case "GET":
 			answered["GET"][r.status] = true

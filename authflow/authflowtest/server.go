@@ -68,14 +68,13 @@ func NewServer(t testing.TB, flows ...*authflow.Authflow) *Server {
 	if len(flows) == 0 {
 		flows = examples.Flows()
 	}
-	for i, f := range flows {
-		if f == nil {
-			t.Fatalf("authflowtest.NewServer: flow %d is nil", i)
-		}
+	store, err := authflow.NewMemoryStore(flows...)
+	if err != nil {
+		t.Fatalf("authflowtest.NewServer: %v", err)
 	}
 	s := &Server{
 		t:     t,
-		store: authflow.NewMemoryStore(flows...),
+		store: store,
 		log:   &testLog{w: t.Output()},
 		done:  make(chan struct{}),
 	}
@@ -87,7 +86,10 @@ func NewServer(t testing.TB, flows ...*authflow.Authflow) *Server {
 			return a
 		},
 	}))
-	h := authflow.NewHandler(s.store, authorizer{s}, authflow.WithLogger(logger))
+	h, err := authflow.NewHandler(s.store, authorizer{s}, authflow.WithLogger(logger))
+	if err != nil {
+		t.Fatalf("authflowtest.NewServer: %v", err)
+	}
 	s.ts = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h)
 	}))

@@ -182,7 +182,9 @@ func TestServerStore(t *testing.T) {
 		t.Errorf("after Delete: err = %v, want not_found", err)
 	}
 	seed.Status = authflow.StatusComplete
-	srv.Store().Put(seed)
+	if err := srv.Store().Put(seed); err != nil {
+		t.Fatal(err)
+	}
 	got, err := c.FetchAuthflow(context.Background(), seed.ID)
 	if err != nil || got.Status != authflow.StatusComplete {
 		t.Errorf("after Put: %v, %v; want the flow put", got, err)

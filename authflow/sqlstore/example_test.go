@@ -76,7 +76,11 @@ func Example_handler() {
 		log.Fatal(err)
 	}
 
-	srv := httptest.NewServer(authflow.NewHandler(store, authflow.AllowAll{}))
+	h, err := authflow.NewHandler(store, authflow.AllowAll{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	for _, id := range []string{"013xrzp12g3nqk8nqprv12gz6v99a2v4", "013xrzp12g3nqk8n505tp6wqnscpdy8q"} {
 		resp, err := http.Get(srv.URL + authflow.PathPrefix + id)
@@ -146,5 +150,9 @@ func ExampleWithHashPartitions() {
 	if err := store.Migrate(context.Background()); err != nil {
 		log.Fatal(err)
 	}
-	http.Handle(authflow.PathPrefix, authflow.NewHandler(store, authflow.AllowAll{}))
+	h, err := authflow.NewHandler(store, authflow.AllowAll{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.Handle(authflow.PathPrefix, h)
 }

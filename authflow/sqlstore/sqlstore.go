@@ -5,7 +5,8 @@
 //	store, err := sqlstore.New(db, sqlstore.Postgres)
 //	err = store.Migrate(ctx)                    // create or upgrade the schema
 //	err = store.Put(ctx, flow)                  // insert or replace
-//	http.Handle(authflow.PathPrefix, authflow.NewHandler(store, authz))
+//	h, err := authflow.NewHandler(store, authz)
+//	http.Handle(authflow.PathPrefix, h)
 //
 // The package imports no driver: open the *sql.DB with the driver of your
 // choice. It is tested with pgx's database/sql driver,

@@ -108,12 +108,16 @@ func normalized(flow *authflow.Authflow) *authflow.Authflow {
 
 // serve answers GET for id with the handler over store, logging to logs (nil:
 // nowhere).
-func serve(store authflow.Store, id ids.AuthflowID, logs *bytes.Buffer) *httptest.ResponseRecorder {
+func serve(t testing.TB, store authflow.Store, id ids.AuthflowID, logs *bytes.Buffer) *httptest.ResponseRecorder {
+	t.Helper()
 	var log *slog.Logger
 	if logs != nil {
 		log = slog.New(slog.NewTextHandler(logs, nil))
 	}
-	h := authflow.NewHandler(store, authflow.AllowAll{}, authflow.WithLogger(log))
+	h, err := authflow.NewHandler(store, authflow.AllowAll{}, authflow.WithLogger(log))
+	if err != nil {
+		t.Fatal(err)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, authflow.PathPrefix+id.String(), nil))
 	return rec
@@ -141,7 +145,10 @@ func TestRoundTrip(t *testing.T) {
 	forEach(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		fs := fixtures()
-		mem := authflow.NewMemoryStore()
+		mem, err := authflow.NewMemoryStore()
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, f := range fs {
 			if err := f.flow.Validate(); err != nil {
 				t.Fatalf("%s: the fixture does not validate: %v", f.name, err)
@@ -149,7 +156,9 @@ func TestRoundTrip(t *testing.T) {
 			if err := e.store.Put(ctx, f.flow); err != nil {
 				t.Fatalf("%s: Put: %v", f.name, err)
 			}
-			mem.Put(f.flow)
+			if err := mem.Put(f.flow); err != nil {
+				t.Fatal(err)
+			}
 		}
 		for _, f := range fs {
 			got, err := e.store.FetchAuthflow(ctx, f.flow.ID)
@@ -160,7 +169,7 @@ func TestRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(normalized(f.flow), got, testutil.CmpOptions); diff != "" {
 				t.Errorf("%s: fetched flow differs (-put +fetched):\n%s", f.name, diff)
 			}
-			sameResponse(t, f.name, serve(e.store, f.flow.ID, nil), serve(mem, f.flow.ID, nil))
+			sameResponse(t, f.name, serve(t, e.store, f.flow.ID, nil), serve(t, mem, f.flow.ID, nil))
 		}
 		if n := e.count(t, "authflows"); n != len(fs) {
 			t.Errorf("%d rows, want %d", n, len(fs))
@@ -220,7 +229,7 @@ func TestNullAndEmpty(t *testing.T) {
 		if got.Status != "paused" {
 			t.Errorf("status: got %q, want the unknown status kept", got.Status)
 		}
-		if rec := serve(e.store, flow.ID, nil); rec.Code != http.StatusInternalServerError {
+		if rec := serve(t, e.store, flow.ID, nil); rec.Code != http.StatusInternalServerError {
 			t.Errorf("serving a flow with an unknown status: %d", rec.Code)
 		}
 
@@ -243,7 +252,11 @@ func TestNotFound(t *testing.T) {
 		if err := e.store.Delete(ctx, id); err != error(apierrors.NotFound) {
 			t.Errorf("Delete of an unknown ID: %v, want apierrors.NotFound", err)
 		}
-		sameResponse(t, "unknown ID", serve(e.store, id, nil), serve(authflow.NewMemoryStore(), id, nil))
+		empty, err := authflow.NewMemoryStore()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameResponse(t, "unknown ID", serve(t, e.store, id, nil), serve(t, empty, id, nil))
 
 		// Put, Delete, and it is gone.
 		flow := examples.Authflow()
@@ -401,7 +414,7 @@ func TestCorruptRow(t *testing.T) {
 				continue
 			}
 			var logs bytes.Buffer
-			rec := serve(e.store, flow.ID, &logs)
+			rec := serve(t, e.store, flow.ID, &logs)
 			if rec.Code != http.StatusInternalServerError || rec.Body.String() != genericBody {
 				t.Errorf("%s: answered %d %s, want 500 %s", c.name, rec.Code, rec.Body, genericBody)
 			}

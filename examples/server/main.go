@@ -89,7 +89,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var store authflow.Store
 	if *dbSpec == "" {
 		flows := examples.Flows()
-		store = authflow.NewMemoryStore(flows...)
+		mem, err := authflow.NewMemoryStore(flows...)
+		if err != nil {
+			return err
+		}
+		store = mem
 		for _, f := range flows {
 			log.Info("serving fixture flow", "authflow_id", f.ID.String(), "title", f.Title)
 		}
@@ -102,8 +106,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		store = db.store
 	}
 
+	h, err := authflow.NewHandler(store, authz, authflow.WithLogger(log))
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/", authflow.NewHandler(store, authz, authflow.WithLogger(log)))
+	mux.Handle("/", h)
 	mux.HandleFunc("GET /openapi.yaml", serveOpenAPI)
 	srv := &http.Server{
 		Handler:           mux,
