@@ -73,6 +73,25 @@
 // Each connection to "file::memory:" opens a database of its own: use one
 // connection (db.SetMaxOpenConns(1)).
 //
+// # Adding a column
+//
+// For contributors: a new field of [authflow.Authflow] or of its snapshots
+// (interaction.Details) changes two things here.
+//
+//   - One entry in the column list in columns.go (flowColumns or
+//     detailsColumns): the column's name (a text column is named as the
+//     field's JSON key), the value Put writes and how a fetched value is
+//     set. The INSERT, the SELECT, the row decoder and Put's text check are
+//     derived from the list.
+//   - A new migration for each dialect, migrations/postgres/<n>_<name>.sql
+//     and migrations/sqlite/<n>_<name>.sql, with the next version n, that
+//     adds the column (as first_seen_<name> and last_seen_<name> for a
+//     field of Details) and gives existing rows its value: a snapshot whose
+//     columns are partly NULL does not decode.
+//
+// The round-trip tests cover the field once the fixture the tests store,
+// examples.Authflow, sets it.
+//
 // [apierrors.NotFound]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#NotFound
 package sqlstore
 
