@@ -70,7 +70,7 @@ var flowColumns = [...]column[authflow.Authflow]{
 		arg: func(f *authflow.Authflow) any {
 			return string(jsonwire.AppendStrings(nil, f.FactorNames))
 		},
-		set: func(f *authflow.Authflow, src any) (err error) {
+		set: func(f *authflow.Authflow, src any) error {
 			s, err := textOf(src)
 			if err == nil {
 				f.FactorNames, err = decodeFactorNames(s)

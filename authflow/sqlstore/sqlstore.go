@@ -393,11 +393,7 @@ func (d Dialect) bind(query string) string {
 func checkText(flow *authflow.Authflow, args []any, noNUL bool) error {
 	var problems []apierrors.Problem
 	more := 0
-	check := func(s string, nulOK bool, path func() string) {
-		valid := utf8.ValidString(s)
-		if valid && (nulOK || strings.IndexByte(s, 0) < 0) {
-			return
-		}
+	report := func(path string, valid bool) {
 		if len(problems) == apierrors.MaxProblems {
 			more++
 			return
@@ -406,15 +402,19 @@ func checkText(flow *authflow.Authflow, args []any, noNUL bool) error {
 		if valid {
 			msg = "holds U+0000, which PostgreSQL text cannot store"
 		}
-		problems = append(problems, apierrors.Problem{Path: path(), Rule: apierrors.RuleUTF8, Message: msg})
+		problems = append(problems, apierrors.Problem{Path: path, Rule: apierrors.RuleUTF8, Message: msg})
 	}
 	for i, a := range args {
 		if s, ok := a.(string); ok {
-			check(s, !noNUL, func() string { return columnPath(i) })
+			if valid := utf8.ValidString(s); !valid || noNUL && strings.IndexByte(s, 0) >= 0 {
+				report(columnPath(i), valid)
+			}
 		}
 	}
 	for i, name := range flow.FactorNames {
-		check(name, true, func() string { return "factor_names[" + strconv.Itoa(i) + "]" })
+		if !utf8.ValidString(name) {
+			report("factor_names["+strconv.Itoa(i)+"]", false)
+		}
 	}
 	if problems == nil {
 		return nil
