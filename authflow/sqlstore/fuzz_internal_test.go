@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	stderrors "errors"
 	"math"
@@ -35,7 +34,7 @@ func FuzzDecodeFactorNames(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		names, err := decodeFactorNames(data)
+		names, err := decodeFactorNames(string(data))
 		if err != nil {
 			var apiErr *apierrors.Error
 			if !stderrors.As(err, &apiErr) {
@@ -63,7 +62,7 @@ func FuzzDecodeFactorNames(f *testing.F) {
 			}
 		}
 		column := jsonwire.AppendStrings(nil, names)
-		again, err := decodeFactorNames(column)
+		again, err := decodeFactorNames(string(column))
 		if err != nil || !slices.Equal(again, names) {
 			t.Fatalf("the column written for %q, %s, reads back as %q, %v", names, column, again, err)
 		}
@@ -71,50 +70,60 @@ func FuzzDecodeFactorNames(f *testing.F) {
 }
 
 // FuzzDecodeRow: a row of any content decodes to a flow holding exactly
-// the row's values, or fails naming a column; never a panic.
+// the row's values, or fails naming a column; never a panic. wrong, when it
+// is a column's index, puts there a value of a type no column holds.
 func FuzzDecodeRow(f *testing.F) {
 	seed := examples.Authflow()
 	account, _ := seed.AccountID.MarshalBinary()
 	ip, _ := seed.FirstSeen.RemoteIP.MarshalText()
-	f.Add(account, []byte(`["password","totp"]`), int64(4764), int64(1234567890), int64(0), -37.8159, 144.9669, ip, uint16(0))
-	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(999_999_999), 0.0, 0.0, []byte("::ffff:203.0.113.7"), uint16(0))
-	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(0), 0.0, 0.0, []byte(nil), uint16(1<<detailsColumns-1))
-	f.Add(account[:19], []byte(`[]`), int64(-1), int64(math.MinInt64), int64(1e9), math.NaN(), math.Inf(1), []byte("fe80::1%eth0"), uint16(1))
-	f.Add(make([]byte, ids.BinaryLen), []byte(`null`), int64(1<<32), int64(math.MaxInt64), int64(-1), 91.0, -181.0, []byte("127.0.0.1 "), uint16(1<<9))
-	f.Add(account, []byte("[\"\xff\"]"), int64(1<<32-1), int64(-62135596800), int64(1), 90.0, 180.0, []byte("1.2.3"), uint16(0))
-	f.Add(account, []byte(`[]`), int64(1<<32), int64(0), int64(0), 0.0, 0.0, ip, uint16(0))
-	f.Add(account, []byte(`[]`), int64(-1), int64(0), int64(0), 0.0, 0.0, ip, uint16(0))
-	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(1e9), 0.0, 0.0, ip, uint16(0))
-	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(-1), 0.0, 0.0, ip, uint16(0))
-	f.Fuzz(func(t *testing.T, idBytes, factorNames []byte, asn, atS, atNS int64, lat, long float64, remoteIP []byte, nulls uint16) {
-		r := &scanRow{
-			account: idBytes, device: account, domain: account, pool: account, session: account,
-			status: "new", planName: "basic", factorNames: factorNames,
+	const allNull = 1<<len(detailsColumns) - 1
+	none := uint8(numColumns)
+	f.Add(account, []byte(`["password","totp"]`), int64(4764), int64(1234567890), int64(0), -37.8159, 144.9669, ip, uint16(0), none)
+	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(999_999_999), 0.0, 0.0, []byte("::ffff:203.0.113.7"), uint16(0), none)
+	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(0), 0.0, 0.0, []byte(nil), uint16(allNull), none)
+	f.Add(account[:19], []byte(`[]`), int64(-1), int64(math.MinInt64), int64(1e9), math.NaN(), math.Inf(1), []byte("fe80::1%eth0"), uint16(1), none)
+	f.Add(make([]byte, ids.BinaryLen), []byte(`null`), int64(1<<32), int64(math.MaxInt64), int64(-1), 91.0, -181.0, []byte("127.0.0.1 "), uint16(1<<9), none)
+	f.Add(account, []byte("[\"\xff\"]"), int64(1<<32-1), int64(-62135596800), int64(1), 90.0, 180.0, []byte("1.2.3"), uint16(0), none)
+	f.Add(account, []byte(`[]`), int64(1<<32), int64(0), int64(0), 0.0, 0.0, ip, uint16(0), none)
+	f.Add(account, []byte(`[]`), int64(-1), int64(0), int64(0), 0.0, 0.0, ip, uint16(0), none)
+	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(1e9), 0.0, 0.0, ip, uint16(0), none)
+	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(-1), 0.0, 0.0, ip, uint16(0), none)
+	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(0), 0.0, 0.0, ip, uint16(0), uint8(0))
+	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(0), 0.0, 0.0, ip, uint16(allNull), uint8(len(flowColumns)+3))
+	f.Add(account, []byte(`[]`), int64(0), int64(0), int64(0), 0.0, 0.0, ip, uint16(0), uint8(numColumns-1))
+	names := strings.Split(columnNames(), ", ")
+	f.Fuzz(func(t *testing.T, idBytes, factorNames []byte, asn, atS, atNS int64, lat, long float64, remoteIP []byte, nulls uint16, wrong uint8) {
+		row := make([]any, numColumns)
+		set := func(column string, v any) { row[slices.Index(names, column)] = v }
+		set("account_id", idBytes)
+		for _, c := range []string{"device_id", "domain_id", "pool_id", "session_id"} {
+			set(c, account)
 		}
-		d := &r.seen[0]
-		d.asn = sql.NullInt64{Int64: asn, Valid: nulls&(1<<0) == 0}
-		d.atS = sql.NullInt64{Int64: atS, Valid: nulls&(1<<1) == 0}
-		d.atNS = sql.NullInt64{Int64: atNS, Valid: nulls&(1<<2) == 0}
-		d.city = sql.NullString{String: "Melbourne", Valid: nulls&(1<<3) == 0}
-		d.countryCode = sql.NullString{String: "AU", Valid: nulls&(1<<4) == 0}
-		d.ja4 = sql.NullString{String: seed.FirstSeen.JA4Fingerprint, Valid: nulls&(1<<5) == 0}
-		d.lat = sql.NullFloat64{Float64: lat, Valid: nulls&(1<<6) == 0}
-		d.long = sql.NullFloat64{Float64: long, Valid: nulls&(1<<7) == 0}
-		d.region = sql.NullString{String: "VIC", Valid: nulls&(1<<8) == 0}
-		if nulls&(1<<9) == 0 {
-			d.remoteIP = append(sql.RawBytes{}, remoteIP...) // non-nil: not NULL
+		set("status", "new")
+		set("plan_name", "basic")
+		set("title", "")
+		set("return_url", "")
+		set("factor_names", string(factorNames))
+		for i, v := range [...]any{asn, atS, atNS, "Melbourne", "AU", seed.FirstSeen.JA4Fingerprint,
+			lat, long, "VIC", string(remoteIP), "Australia/Melbourne", "Mozilla/5.0"} {
+			if nulls&(1<<i) == 0 {
+				set("first_seen_"+detailsColumns[i].name, v)
+			}
 		}
-		d.timezone = sql.NullString{String: "Australia/Melbourne", Valid: nulls&(1<<10) == 0}
-		d.userAgent = sql.NullString{String: "Mozilla/5.0", Valid: nulls&(1<<11) == 0}
+		if int(wrong) < numColumns {
+			row[wrong] = true
+		}
 
-		flow, err := r.decode(seed.ID)
+		flow, err := decodeRow(seed.ID, row)
 		if err != nil {
 			column, _, _ := strings.Cut(err.Error(), ":")
-			column = strings.TrimPrefix(column, "first_seen_")
-			if !slices.Contains(detailsColumnNames[:], column) && !slices.Contains([]string{"account_id", "factor_names"}, column) {
+			if !slices.Contains(names, column) {
 				t.Fatalf("the error %q names no column", err)
 			}
 			return
+		}
+		if int(wrong) < numColumns {
+			t.Fatalf("a bool in %s decoded as %+v", names[wrong], flow)
 		}
 		if got, _ := flow.AccountID.MarshalBinary(); string(got) != string(idBytes) {
 			t.Fatalf("account_id %x, row %x", got, idBytes)
@@ -123,7 +132,7 @@ func FuzzDecodeRow(f *testing.F) {
 			t.Fatalf("last_seen %+v from NULL columns", flow.LastSeen)
 		}
 		fs := flow.FirstSeen
-		if nulls&(1<<detailsColumns-1) == 1<<detailsColumns-1 {
+		if nulls&allNull == allNull {
 			if fs != nil {
 				t.Fatalf("first_seen %+v from NULL columns", fs)
 			}
@@ -131,6 +140,9 @@ func FuzzDecodeRow(f *testing.F) {
 		}
 		if fs == nil {
 			t.Fatal("first_seen nil from set columns")
+		}
+		if nulls&allNull != 0 {
+			t.Fatalf("a snapshot with NULL columns (%012b) decoded as %+v", nulls&allNull, fs)
 		}
 		// Put writes at_ns from 0 to 999999999 and asn as a uint32: a row
 		// outside those is corrupt, not another spelling of a value.

@@ -74,6 +74,25 @@
 // Each connection to "file::memory:" opens a database of its own: use one
 // connection (db.SetMaxOpenConns(1)).
 //
+// # Adding a column
+//
+// For contributors: a new field of [authflow.Authflow] or of its snapshots
+// (interaction.Details) changes two things here.
+//
+//   - One entry in the column list in columns.go (flowColumns or
+//     detailsColumns): the column's name (a text column is named as the
+//     field's JSON key), the value Put writes and how a fetched value is
+//     set. The INSERT, the SELECT, the row decoder and Put's text check are
+//     derived from the list.
+//   - A new migration for each dialect, migrations/postgres/<n>_<name>.sql
+//     and migrations/sqlite/<n>_<name>.sql, with the next version n, that
+//     adds the column (as first_seen_<name> and last_seen_<name> for a
+//     field of Details) and gives existing rows its value: a snapshot whose
+//     columns are partly NULL does not decode.
+//
+// The round-trip tests cover the field once the fixture the tests store,
+// examples.Authflow, sets it.
+//
 // [apierrors.NotFound]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#NotFound
 package sqlstore
 
@@ -91,8 +110,6 @@ import (
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/ids"
-	"github.com/authflow-dev/authflow-go/interaction"
-	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 )
 
 // A Dialect is the SQL database a [Store] talks to.
@@ -180,7 +197,7 @@ func New(db *sql.DB, dialect Dialect, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("sqlstore: New: WithHashPartitions(%d): want 1 to %d partitions", s.partitions, MaxHashPartitions)
 		}
 	}
-	s.fetch.query = dialect.bind("SELECT " + dataColumns + " FROM authflows WHERE id_partition = ? AND id = ?")
+	s.fetch.query = dialect.bind(selectSQL())
 	s.put.query = dialect.bind(upsertSQL())
 	s.del.query = dialect.bind("DELETE FROM authflows WHERE id_partition = ? AND id = ?")
 	return s, nil
@@ -214,14 +231,15 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 	if err := flow.Validate(); err != nil {
 		return err
 	}
-	if err := checkText(flow, s.dialect == Postgres); err != nil {
+	args := rowArgs(flow)
+	if err := checkText(flow, args[2:], s.dialect == Postgres); err != nil {
 		return err
 	}
 	stmt, err := s.prepared(ctx, &s.put)
 	if err != nil {
 		return err
 	}
-	if _, err := stmt.ExecContext(ctx, rowArgs(flow)...); err != nil {
+	if _, err := stmt.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("sqlstore: put %s: %w", flow.ID, err)
 	}
 	return nil
@@ -241,10 +259,7 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 	if err != nil {
 		return nil, err
 	}
-	r := scanRows.Get().(*scanRow)
-	defer r.release() // after rows.Close: the driver is done with r's memory
-	key, _ := id.AppendBinary(r.key[:0])
-	rows, err := stmt.QueryContext(ctx, int64(id.Partition()), key)
+	rows, err := stmt.QueryContext(ctx, int64(id.Partition()), binaryID(id))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: fetch %s: %w", id, err)
 	}
@@ -255,10 +270,14 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 		}
 		return nil, apierrors.NotFound
 	}
-	if err := rows.Scan(r.dests...); err != nil {
+	r := new(struct{ row, dests [numColumns]any })
+	for i := range r.row {
+		r.dests[i] = rawValue{&r.row[i]}
+	}
+	if err := rows.Scan(r.dests[:]...); err != nil {
 		return nil, fmt.Errorf("sqlstore: row %s: %w", id, err)
 	}
-	flow, err := r.decode(id)
+	flow, err := decodeRow(id, r.row[:]) // before Close: the driver's bytes are valid
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: row %s: %w", id, err)
 	}
@@ -367,90 +386,15 @@ func (d Dialect) bind(query string) string {
 	return b.String()
 }
 
-// The columns of a row besides its key (id_partition, id), in the order of
-// scanRow.dest and rowArgs.
-const dataColumns = "account_id, device_id, domain_id, pool_id, session_id, " +
-	"status, plan_name, title, return_url, required_email, factor_names, " +
-	"first_seen_asn, first_seen_at_s, first_seen_at_ns, first_seen_city, first_seen_country_code, " +
-	"first_seen_ja4_fingerprint, first_seen_lat, first_seen_long, first_seen_region_code, " +
-	"first_seen_remote_ip, first_seen_timezone, first_seen_user_agent, " +
-	"last_seen_asn, last_seen_at_s, last_seen_at_ns, last_seen_city, last_seen_country_code, " +
-	"last_seen_ja4_fingerprint, last_seen_lat, last_seen_long, last_seen_region_code, " +
-	"last_seen_remote_ip, last_seen_timezone, last_seen_user_agent"
-
-// numDataColumns is the number of columns in dataColumns.
-const numDataColumns = 11 + 2*detailsColumns
-
-// detailsColumns is the number of columns of a snapshot.
-const detailsColumns = 12
-
-// upsertSQL returns the statement that inserts a row or replaces every data
-// column of the row with its key.
-func upsertSQL() string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO authflows (id_partition, id, " + dataColumns + ") VALUES (?, ?")
-	b.WriteString(strings.Repeat(", ?", numDataColumns))
-	b.WriteString(") ON CONFLICT (id_partition, id) DO UPDATE SET ")
-	for i, c := range strings.Split(dataColumns, ", ") {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(c + " = excluded." + c)
-	}
-	return b.String()
-}
-
-// rowArgs returns the arguments of upsertSQL for flow: its key, then its
-// data columns.
-func rowArgs(flow *authflow.Authflow) []any {
-	idb := make([]byte, 0, 6*ids.BinaryLen)
-	idb, _ = flow.ID.AppendBinary(idb)
-	idb, _ = flow.AccountID.AppendBinary(idb)
-	idb, _ = flow.DeviceID.AppendBinary(idb)
-	idb, _ = flow.DomainID.AppendBinary(idb)
-	idb, _ = flow.PoolID.AppendBinary(idb)
-	idb, _ = flow.SessionID.AppendBinary(idb)
-	key := func(i int) []byte { return idb[i*ids.BinaryLen : (i+1)*ids.BinaryLen : (i+1)*ids.BinaryLen] }
-
-	args := make([]any, 0, 2+numDataColumns)
-	args = append(args, int64(flow.ID.Partition()), key(0), key(1), key(2), key(3), key(4), key(5),
-		string(flow.Status), flow.PlanName, flow.Title, flow.ReturnURL)
-	if flow.RequiredEmail == nil {
-		args = append(args, nil)
-	} else {
-		args = append(args, *flow.RequiredEmail)
-	}
-	args = append(args, string(jsonwire.AppendStrings(nil, flow.FactorNames)))
-	args = appendDetailsArgs(args, flow.FirstSeen)
-	return appendDetailsArgs(args, flow.LastSeen)
-}
-
-// appendDetailsArgs appends the twelve columns of a snapshot: all NULL for
-// nil.
-func appendDetailsArgs(args []any, d *interaction.Details) []any {
-	if d == nil {
-		var nulls [detailsColumns]any
-		return append(args, nulls[:]...)
-	}
-	ip := ""
-	if d.RemoteIP.IsValid() {
-		ip = d.RemoteIP.String()
-	}
-	return append(args, int64(d.ASN), d.At.Unix(), int64(d.At.Nanosecond()), d.City, d.CountryCode,
-		d.JA4Fingerprint, d.LatLong[0], d.LatLong[1], d.RegionCode, ip, d.Timezone, d.UserAgent)
-}
-
-// checkText returns an error report listing each string of flow that is
-// not valid UTF-8 or, with noNUL, holds U+0000 outside factor_names (whose
-// JSON escapes it). It allocates nothing when every string passes.
-func checkText(flow *authflow.Authflow, noNUL bool) error {
+// checkText returns an error report listing each text column of args,
+// the columns of flow as rowArgs gives them, that is not valid UTF-8 or,
+// with noNUL, holds U+0000, and each of flow's factor names that is not
+// valid UTF-8 (the factor_names column is their JSON, which escapes
+// U+0000). It allocates nothing when every string passes.
+func checkText(flow *authflow.Authflow, args []any, noNUL bool) error {
 	var problems []apierrors.Problem
 	more := 0
-	eachText(flow, func(t text) {
-		valid := utf8.ValidString(t.s)
-		if valid && (!noNUL || t.index >= 0 || strings.IndexByte(t.s, 0) < 0) {
-			return
-		}
+	report := func(path string, valid bool) {
 		if len(problems) == apierrors.MaxProblems {
 			more++
 			return
@@ -459,56 +403,22 @@ func checkText(flow *authflow.Authflow, noNUL bool) error {
 		if valid {
 			msg = "holds U+0000, which PostgreSQL text cannot store"
 		}
-		problems = append(problems, apierrors.Problem{Path: t.path(), Rule: apierrors.RuleUTF8, Message: msg})
-	})
+		problems = append(problems, apierrors.Problem{Path: path, Rule: apierrors.RuleUTF8, Message: msg})
+	}
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			if valid := utf8.ValidString(s); !valid || noNUL && strings.IndexByte(s, 0) >= 0 {
+				report(columnPath(i), valid)
+			}
+		}
+	}
+	for i, name := range flow.FactorNames {
+		if !utf8.ValidString(name) {
+			report("factor_names["+strconv.Itoa(i)+"]", false)
+		}
+	}
 	if problems == nil {
 		return nil
 	}
 	return apierrors.InvalidMore(more, problems...)
-}
-
-// A text is one string of a flow, and where it is.
-type text struct {
-	seen  string // "first_seen" or "last_seen" for a snapshot's string, else ""
-	field string
-	index int // the position in factor_names, or -1
-	s     string
-}
-
-// path returns the JSON path of t, such as "first_seen.city".
-func (t text) path() string {
-	switch {
-	case t.index >= 0:
-		return t.field + "[" + strconv.Itoa(t.index) + "]"
-	case t.seen != "":
-		return t.seen + "." + t.field
-	}
-	return t.field
-}
-
-// eachText calls f for each string of flow.
-func eachText(flow *authflow.Authflow, f func(text)) {
-	f(text{field: "status", index: -1, s: string(flow.Status)})
-	f(text{field: "plan_name", index: -1, s: flow.PlanName})
-	f(text{field: "title", index: -1, s: flow.Title})
-	f(text{field: "return_url", index: -1, s: flow.ReturnURL})
-	if flow.RequiredEmail != nil {
-		f(text{field: "required_email", index: -1, s: *flow.RequiredEmail})
-	}
-	for i, name := range flow.FactorNames {
-		f(text{field: "factor_names", index: i, s: name})
-	}
-	for _, seen := range [...]struct {
-		name string
-		d    *interaction.Details
-	}{{"first_seen", flow.FirstSeen}, {"last_seen", flow.LastSeen}} {
-		if d := seen.d; d != nil {
-			f(text{seen: seen.name, field: "city", index: -1, s: d.City})
-			f(text{seen: seen.name, field: "country_code", index: -1, s: d.CountryCode})
-			f(text{seen: seen.name, field: "ja4_fingerprint", index: -1, s: d.JA4Fingerprint})
-			f(text{seen: seen.name, field: "region_code", index: -1, s: d.RegionCode})
-			f(text{seen: seen.name, field: "timezone", index: -1, s: d.Timezone})
-			f(text{seen: seen.name, field: "user_agent", index: -1, s: d.UserAgent})
-		}
-	}
 }
