@@ -181,13 +181,14 @@ func decodeFactorNames(data []byte) (authflow.FactorNames, error) {
 	}
 	var r jsonwire.Reader
 	r.Reset(data)
-	names := make(authflow.FactorNames, 0, r.ArrayLen())
+	var names authflow.FactorNames
 	if r.Peek() != jsonwire.Array {
-		r.Fail(apierrors.RuleType, "must be a JSON array of strings")
+		r.Fail(jsonwire.RuleType, "must be a JSON array of strings")
 	} else if r.BeginArray() {
+		names = authflow.FactorNames{}
 		for r.More() {
 			if r.Peek() != jsonwire.String {
-				r.Fail(apierrors.RuleType, "must be a string")
+				r.Fail(jsonwire.RuleType, "must be a string")
 				break
 			}
 			names = append(names, r.StringValue())
@@ -195,7 +196,7 @@ func decodeFactorNames(data []byte) (authflow.FactorNames, error) {
 	}
 	r.End()
 	if err := r.Err(); err != nil {
-		return nil, err
+		return nil, apierrors.FromDecode(err)
 	}
 	return names, nil
 }

@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"testing"
 	"time"
-
 )
 
 // readMember reads the value of the single member of doc, an object, with
