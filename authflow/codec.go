@@ -123,11 +123,22 @@ func DecodeFetchResponse(data []byte) (*Authflow, error) {
 	flow := new(Authflow)
 	if r.Peek() == jsonwire.Null {
 		r.Fail(jsonwire.RuleType, "must be an object, not null")
-	} else if seen, ok := jsonwire.ReadObject(&r, envelopeFields, flow); ok {
-		if seen&1 == 0 {
+	} else if r.BeginObject() {
+		sawStatus, sawSummary := false, false
+		for r.More() {
+			switch r.Field(envelopeKeys[:]) {
+			case statusKey:
+				sawStatus = true
+				decodeConst(&r, statusSuccess, envelopeProblem)
+			case summaryKey:
+				sawSummary = true
+				decodeAuthflow(&r, flow)
+			}
+		}
+		if !sawStatus {
 			r.FailAt("status", string(apierrors.RuleRequired), `is required: must be "success"`)
 		}
-		if seen&2 == 0 {
+		if !sawSummary {
 			r.FailAt("summary", string(apierrors.RuleRequired), "is required")
 		}
 	}
@@ -138,12 +149,13 @@ func DecodeFetchResponse(data []byte) (*Authflow, error) {
 	return flow, nil
 }
 
-// envelopeFields are the members of the success envelope: status (bit 0)
-// and summary (bit 1).
-var envelopeFields = []jsonwire.Field[Authflow]{
-	{Key: "status", Read: func(r *jsonwire.Reader, _ *Authflow) { decodeConst(r, statusSuccess, envelopeProblem) }},
-	{Key: "summary", Read: decodeAuthflow},
-}
+// The members of the success envelope, by index in envelopeKeys.
+const (
+	statusKey = iota
+	summaryKey
+)
+
+var envelopeKeys = [...]string{statusKey: "status", summaryKey: "summary"}
 
 // DecodeAuthflow reads an Authflow summary object, as json.Unmarshal into an
 // [Authflow] reads it, and as strictly as [DecodeFetchResponse] reads the
@@ -168,35 +180,78 @@ func decodeAuthflow(r *jsonwire.Reader, a *Authflow) {
 		r.Fail(string(apierrors.RuleRequired), "is required, not null")
 		return
 	}
-	typeBit := uint64(1) << (len(authflowFields) - 1)
-	if seen, ok := jsonwire.ReadObject(r, authflowFields, a); ok && seen&typeBit == 0 {
+	if !r.BeginObject() {
+		return
+	}
+	sawType := false
+	for r.More() {
+		switch r.Field(authflowKeys[:]) {
+		case accountIDKey:
+			decodeID(r, &a.AccountID)
+		case deviceIDKey:
+			decodeID(r, &a.DeviceID)
+		case domainIDKey:
+			decodeID(r, &a.DomainID)
+		case factorNamesKey:
+			a.FactorNames = r.Strings()
+		case firstSeenKey:
+			a.FirstSeen = decodeDetails(r)
+		case idKey:
+			decodeID(r, &a.ID)
+		case lastSeenKey:
+			a.LastSeen = decodeDetails(r)
+		case planNameKey:
+			a.PlanName = r.StringValue()
+		case poolIDKey:
+			decodeID(r, &a.PoolID)
+		case requiredEmailKey:
+			if !r.Null() {
+				email := r.StringValue()
+				a.RequiredEmail = &email
+			}
+		case returnURLKey:
+			a.ReturnURL = r.StringValue()
+		case sessionIDKey:
+			decodeID(r, &a.SessionID)
+		case statusFieldKey:
+			a.Status = Status(r.StringValue())
+		case titleKey:
+			a.Title = r.StringValue()
+		case typeKey:
+			sawType = true
+			decodeConst(r, Type, refTypeProblem)
+		}
+	}
+	if !sawType {
 		r.FailAt("type", string(apierrors.RuleRequired), `is required: must be "`+Type+`"`)
 	}
 }
 
-// authflowFields are the members of an Authflow's JSON form; "type" is the
-// last.
-var authflowFields = []jsonwire.Field[Authflow]{
-	{Key: "account_id", Read: func(r *jsonwire.Reader, a *Authflow) { decodeID(r, &a.AccountID) }},
-	{Key: "device_id", Read: func(r *jsonwire.Reader, a *Authflow) { decodeID(r, &a.DeviceID) }},
-	{Key: "domain_id", Read: func(r *jsonwire.Reader, a *Authflow) { decodeID(r, &a.DomainID) }},
-	{Key: "factor_names", Read: func(r *jsonwire.Reader, a *Authflow) { a.FactorNames = r.Strings() }},
-	{Key: "first_seen", Read: func(r *jsonwire.Reader, a *Authflow) { a.FirstSeen = decodeDetails(r) }},
-	{Key: "id", Read: func(r *jsonwire.Reader, a *Authflow) { decodeID(r, &a.ID) }},
-	{Key: "last_seen", Read: func(r *jsonwire.Reader, a *Authflow) { a.LastSeen = decodeDetails(r) }},
-	{Key: "plan_name", Read: func(r *jsonwire.Reader, a *Authflow) { a.PlanName = r.StringValue() }},
-	{Key: "pool_id", Read: func(r *jsonwire.Reader, a *Authflow) { decodeID(r, &a.PoolID) }},
-	{Key: "required_email", Read: func(r *jsonwire.Reader, a *Authflow) {
-		if !r.Null() {
-			email := r.StringValue()
-			a.RequiredEmail = &email
-		}
-	}},
-	{Key: "return_url", Read: func(r *jsonwire.Reader, a *Authflow) { a.ReturnURL = r.StringValue() }},
-	{Key: "session_id", Read: func(r *jsonwire.Reader, a *Authflow) { decodeID(r, &a.SessionID) }},
-	{Key: "status", Read: func(r *jsonwire.Reader, a *Authflow) { a.Status = Status(r.StringValue()) }},
-	{Key: "title", Read: func(r *jsonwire.Reader, a *Authflow) { a.Title = r.StringValue() }},
-	{Key: "type", Read: func(r *jsonwire.Reader, _ *Authflow) { decodeConst(r, Type, refTypeProblem) }},
+// The members of an Authflow's JSON form, by index in authflowKeys.
+const (
+	accountIDKey = iota
+	deviceIDKey
+	domainIDKey
+	factorNamesKey
+	firstSeenKey
+	idKey
+	lastSeenKey
+	planNameKey
+	poolIDKey
+	requiredEmailKey
+	returnURLKey
+	sessionIDKey
+	statusFieldKey
+	titleKey
+	typeKey
+)
+
+var authflowKeys = [...]string{
+	accountIDKey: "account_id", deviceIDKey: "device_id", domainIDKey: "domain_id",
+	factorNamesKey: "factor_names", firstSeenKey: "first_seen", idKey: "id",
+	lastSeenKey: "last_seen", planNameKey: "plan_name", poolIDKey: "pool_id",
+	requiredEmailKey: "required_email", returnURLKey: "return_url", sessionIDKey: "session_id",
+	statusFieldKey: "status", titleKey: "title", typeKey: "type",
 }
 
 // decodeConst reads a string that must be want; problem says what is wrong

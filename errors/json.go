@@ -56,7 +56,18 @@ func (e *Error) UnmarshalJSON(data []byte) error {
 	var r jsonwire.Reader
 	r.Reset(data)
 	var w envelope
-	jsonwire.ReadObject(&r, envelopeFields, &w)
+	if r.BeginObject() {
+		for r.More() {
+			switch r.Field(envelopeKeys[:]) {
+			case statusKey:
+				w.Status = r.StringValue()
+			case codeKey:
+				w.Code = Code(r.StringValue())
+			case messageKey:
+				w.Message = r.StringValue()
+			}
+		}
+	}
 	r.End()
 	if err := r.Err(); err != nil {
 		return FromDecode(err)
@@ -73,12 +84,14 @@ func (e *Error) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// envelopeFields are the members of the error envelope. null reads as "".
-var envelopeFields = []jsonwire.Field[envelope]{
-	{Key: "status", Read: func(r *jsonwire.Reader, w *envelope) { w.Status = r.StringValue() }},
-	{Key: "code", Read: func(r *jsonwire.Reader, w *envelope) { w.Code = Code(r.StringValue()) }},
-	{Key: "message", Read: func(r *jsonwire.Reader, w *envelope) { w.Message = r.StringValue() }},
-}
+// The members of the error envelope, by index in envelopeKeys.
+const (
+	statusKey = iota
+	codeKey
+	messageKey
+)
+
+var envelopeKeys = [...]string{statusKey: "status", codeKey: "code", messageKey: "message"}
 
 // FromDecode returns the error with which this module's decoders report a
 // document they refuse, given the error of the JSON reader they share

@@ -71,31 +71,59 @@ func appendUint(b []byte, n uint64) []byte {
 func DecodeDetails(data []byte) (*Details, error) {
 	var r jsonwire.Reader
 	r.Reset(data)
-	d := new(Details)
-	_, ok := jsonwire.ReadObject(&r, detailsFields, d)
+	var d *Details
+	if r.BeginObject() {
+		d = new(Details)
+		for r.More() {
+			switch r.Field(detailsKeys[:]) {
+			case asnKey:
+				d.ASN = r.Uint32()
+			case atKey:
+				d.At.Time = r.UnixTime()
+			case cityKey:
+				d.City = r.StringValue()
+			case countryCodeKey:
+				d.CountryCode = r.StringValue()
+			case ja4Key:
+				d.JA4Fingerprint = r.StringValue()
+			case latLongKey:
+				d.LatLong[0], d.LatLong[1] = r.LatLong()
+			case regionCodeKey:
+				d.RegionCode = r.StringValue()
+			case remoteIPKey:
+				d.RemoteIP = r.Addr()
+			case timezoneKey:
+				d.Timezone = r.StringValue()
+			case userAgentKey:
+				d.UserAgent = r.StringValue()
+			}
+		}
+	}
 	r.End()
 	if err := r.Err(); err != nil {
 		return nil, apierrors.FromDecode(err)
 	}
-	if !ok {
-		return nil, nil
-	}
 	return d, nil
 }
 
-// detailsFields are the members of Details' JSON form, as DecodeDetails
-// reads them.
-var detailsFields = []jsonwire.Field[Details]{
-	{Key: "asn", Read: func(r *jsonwire.Reader, d *Details) { d.ASN = r.Uint32() }},
-	{Key: "at", Read: func(r *jsonwire.Reader, d *Details) { d.At.Time = r.UnixTime() }},
-	{Key: "city", Read: func(r *jsonwire.Reader, d *Details) { d.City = r.StringValue() }},
-	{Key: "country_code", Read: func(r *jsonwire.Reader, d *Details) { d.CountryCode = r.StringValue() }},
-	{Key: "ja4_fingerprint", Read: func(r *jsonwire.Reader, d *Details) { d.JA4Fingerprint = r.StringValue() }},
-	{Key: "lat_long", Read: func(r *jsonwire.Reader, d *Details) { d.LatLong[0], d.LatLong[1] = r.LatLong() }},
-	{Key: "region_code", Read: func(r *jsonwire.Reader, d *Details) { d.RegionCode = r.StringValue() }},
-	{Key: "remote_ip", Read: func(r *jsonwire.Reader, d *Details) { d.RemoteIP = r.Addr() }},
-	{Key: "timezone", Read: func(r *jsonwire.Reader, d *Details) { d.Timezone = r.StringValue() }},
-	{Key: "user_agent", Read: func(r *jsonwire.Reader, d *Details) { d.UserAgent = r.StringValue() }},
+// The members of Details' JSON form, by index in detailsKeys.
+const (
+	asnKey = iota
+	atKey
+	cityKey
+	countryCodeKey
+	ja4Key
+	latLongKey
+	regionCodeKey
+	remoteIPKey
+	timezoneKey
+	userAgentKey
+)
+
+var detailsKeys = [...]string{
+	asnKey: "asn", atKey: "at", cityKey: "city", countryCodeKey: "country_code",
+	ja4Key: "ja4_fingerprint", latLongKey: "lat_long", regionCodeKey: "region_code",
+	remoteIPKey: "remote_ip", timezoneKey: "timezone", userAgentKey: "user_agent",
 }
 
 // ok reports, without reflection, whether d passes every rule that the

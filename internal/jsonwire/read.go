@@ -64,26 +64,34 @@ type frame struct {
 	between  bool                // between two members or elements: no current one
 	count    int                 // members or elements begun
 	key      []byte              // the current member's key, in an object
+	seen     uint64              // the known keys read, by index (see Reader.Field)
 	keyStart int                 // where this object's recorded keys start in Reader.keys
 	set      map[string]struct{} // this object's recorded keys, once they are many
 }
 
 // A Reader walks one JSON document held in a byte slice, value by value,
-// without reflection. The codecs of the API's types drive it, most often
-// through [ReadObject] and a table of [Field]s:
+// without reflection. The codecs of the API's types drive it, listing the
+// keys of an object once:
 //
-//	if r.BeginArray() {
+//	if r.BeginObject() {
 //		for r.More() {
-//			names = append(names, r.StringValue())
+//			switch r.Field(keys[:]) {
+//			case city:
+//				d.City = r.StringValue()
+//			case asn:
+//				d.ASN = r.Uint32()
+//			}
 //		}
 //	}
 //	r.End()
 //	return r.Err()
 //
+// where keys is [...]string{city: "city", asn: "asn"}.
+//
 // A Reader is strict, as RFC 8259's interoperability advice and RFC 7493
 // ask: it refuses a key repeated in an object at any depth (rule
 // duplicate_key), a string that is not valid UTF-8 or that escapes a lone
-// surrogate (rule utf8), and, through [ReadObject], an
+// surrogate (rule utf8), and, through [Reader.Field], an
 // unknown key that equals a known one but for case, which case-insensitive
 // decoders would read as that key.
 //

@@ -63,7 +63,7 @@ func walk(r *Reader) {
 		r.BeginObject()
 		for r.More() {
 			if string(r.Key()) == "skipped" {
-				skipUnknownField[struct{}](r, nil)
+				r.Field(nil)
 				continue
 			}
 			if r.recordKey(); r.Failed() {
@@ -305,7 +305,7 @@ func TestReaderFirstProblemWins(t *testing.T) {
 }
 
 // detailsLike is the struct encoding/json would decode testCodec's objects
-// into: its case-insensitive matching is what ReadObject guards against.
+// into: its case-insensitive matching is what Field guards against.
 type detailsLike struct {
 	ID   int          `json:"id"`
 	Kind int          `json:"kind"`
@@ -315,20 +315,20 @@ type detailsLike struct {
 
 var testKnown = []string{"id", "kind", "asn", "sub"}
 
-// testFields are the known keys of testCodec's objects.
-type testObject struct{ fields []Field[testObject] }
-
-var testFields = []Field[testObject]{
-	{"id", func(r *Reader, _ *testObject) { r.Float64() }},
-	{"kind", func(r *Reader, _ *testObject) { r.Float64() }},
-	{"asn", func(r *Reader, _ *testObject) { r.Float64() }},
-	{"sub", func(r *Reader, o *testObject) { ReadObject(r, o.fields, o) }},
-}
-
-// testCodec reads an object as a codec does, with ReadObject: "sub"
+// testCodec reads an object as a codec does, with Field: "sub"
 // recursively.
 func testCodec(r *Reader) {
-	ReadObject(r, testFields, &testObject{testFields})
+	if !r.BeginObject() {
+		return
+	}
+	for r.More() {
+		switch r.Field(testKnown) {
+		case 0, 1, 2:
+			r.Float64()
+		case 3:
+			testCodec(r)
+		}
+	}
 }
 
 func TestReaderKnownKeys(t *testing.T) {
@@ -721,7 +721,10 @@ func TestReaderAllocations(t *testing.T) {
 	var r Reader
 	allocs := testing.AllocsPerRun(100, func() {
 		r.Reset(doc)
-		ReadObject[struct{}](&r, nil, &struct{}{})
+		r.BeginObject()
+		for r.More() {
+			r.Field(testKnown)
+		}
 		r.End()
 		if r.Err() != nil {
 			t.Fatal(r.Err())
@@ -731,10 +734,9 @@ func TestReaderAllocations(t *testing.T) {
 		t.Errorf("walking a document without escapes allocates %v times, want 0", allocs)
 	}
 	codecDoc := []byte(`{"id":1,"kind":2,"extra":{"x":[1,2]},"asn":3,"sub":{"id":4,"y":"z"}}`)
-	o := &testObject{testFields}
 	allocs = testing.AllocsPerRun(100, func() {
 		r.Reset(codecDoc)
-		ReadObject(&r, testFields, o)
+		testCodec(&r)
 		r.End()
 		if r.Err() != nil {
 			t.Fatal(r.Err())
