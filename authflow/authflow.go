@@ -231,7 +231,8 @@ func (a *Authflow) ok(tolerant bool) bool {
 		return false
 	}
 	for _, d := range [2]*interaction.Details{a.FirstSeen, a.LastSeen} {
-		if d != nil && !validation.DetailsOK(d.ASN, d.At.Time, d.CountryCode, d.JA4Fingerprint, d.Timezone, d.LatLong, d.RemoteIP) {
+		// Validate has a fast path of its own for a valid Details.
+		if d != nil && d.Validate() != nil {
 			return false
 		}
 	}

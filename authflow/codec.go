@@ -93,60 +93,8 @@ func appendDetails(b []byte, d *interaction.Details) ([]byte, error) {
 	if d == nil {
 		return append(b, "null"...), nil
 	}
-	b = append(b, `{"asn":`...)
-	b = appendUint(b, uint64(d.ASN))
-	b = append(b, `,"at":`...)
-	b = jsonwire.AppendUnixTime(b, d.At.Time)
-	b = append(b, `,"city":`...)
-	b = jsonwire.AppendString(b, d.City)
-	b = append(b, `,"country_code":`...)
-	b = jsonwire.AppendString(b, d.CountryCode)
-	b = append(b, `,"ja4_fingerprint":`...)
-	b = jsonwire.AppendString(b, d.JA4Fingerprint)
-	b = append(b, `,"lat_long":`...)
-	b, err := jsonwire.AppendLatLong(b, d.LatLong[0], d.LatLong[1])
-	if err != nil {
-		return b, err
-	}
-	b = append(b, `,"region_code":`...)
-	b = jsonwire.AppendString(b, d.RegionCode)
-	b = append(b, `,"remote_ip":`...)
-	b = jsonwire.AppendAddr(b, d.RemoteIP)
-	b = append(b, `,"timezone":`...)
-	b = jsonwire.AppendString(b, d.Timezone)
-	b = append(b, `,"user_agent":`...)
-	b = jsonwire.AppendString(b, d.UserAgent)
-	return append(b, '}'), nil
+	return d.AppendJSON(b)
 }
-
-// appendUint appends n in decimal.
-func appendUint(b []byte, n uint64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return append(b, buf[i:]...)
-}
-
-// The keys of the objects the strict decoder reads, as Reader.SkipUnknown
-// wants them, and in the order of their bits for Reader.Once.
-var (
-	envelopeKeys = []string{"status", "summary"}
-	authflowKeys = []string{
-		"account_id", "device_id", "domain_id", "factor_names", "first_seen", "id", "last_seen",
-		"plan_name", "pool_id", "required_email", "return_url", "session_id", "status", "title", "type",
-	}
-	detailsKeys = []string{
-		"asn", "at", "city", "country_code", "ja4_fingerprint", "lat_long", "region_code",
-		"remote_ip", "timezone", "user_agent",
-	}
-)
 
 // DecodeFetchResponse reads a success envelope, {"status":"success",
 // "summary":{…}}, and returns its summary, never nil when the error is nil.
@@ -174,38 +122,40 @@ func DecodeFetchResponse(data []byte) (*Authflow, error) {
 	r.Reset(data)
 	flow := new(Authflow)
 	if r.Peek() == jsonwire.Null {
-		r.Fail(apierrors.RuleType, "must be an object, not null")
+		r.Fail(jsonwire.RuleType, "must be an object, not null")
 	} else if r.BeginObject() {
 		sawStatus, sawSummary := false, false
 		for r.More() {
-			switch string(r.Key()) {
-			case "status":
-				if r.Once(0) {
-					sawStatus = true
-					decodeConst(&r, statusSuccess, envelopeProblem)
-				}
-			case "summary":
-				if r.Once(1) {
-					sawSummary = true
-					decodeAuthflow(&r, flow)
-				}
-			default:
-				r.SkipUnknown(envelopeKeys)
+			switch r.Field(envelopeKeys[:]) {
+			case statusKey:
+				sawStatus = true
+				decodeConst(&r, statusSuccess, envelopeProblem)
+			case summaryKey:
+				sawSummary = true
+				decodeAuthflow(&r, flow)
 			}
 		}
 		if !sawStatus {
-			r.FailAt("status", apierrors.RuleRequired, `is required: must be "success"`)
+			r.FailAt("status", string(apierrors.RuleRequired), `is required: must be "success"`)
 		}
 		if !sawSummary {
-			r.FailAt("summary", apierrors.RuleRequired, "is required")
+			r.FailAt("summary", string(apierrors.RuleRequired), "is required")
 		}
 	}
 	r.End()
 	if err := r.Err(); err != nil {
-		return nil, err
+		return nil, apierrors.FromDecode(err)
 	}
 	return flow, nil
 }
+
+// The members of the success envelope, by index in envelopeKeys.
+const (
+	statusKey = iota
+	summaryKey
+)
+
+var envelopeKeys = [...]string{statusKey: "status", summaryKey: "summary"}
 
 // DecodeAuthflow reads an Authflow summary object, as json.Unmarshal into an
 // [Authflow] reads it, and as strictly as [DecodeFetchResponse] reads the
@@ -218,7 +168,7 @@ func DecodeAuthflow(data []byte) (*Authflow, error) {
 	decodeAuthflow(&r, flow)
 	r.End()
 	if err := r.Err(); err != nil {
-		return nil, err
+		return nil, apierrors.FromDecode(err)
 	}
 	return flow, nil
 }
@@ -227,7 +177,7 @@ func DecodeAuthflow(data []byte) (*Authflow, error) {
 // a missing "type", is a missing value.
 func decodeAuthflow(r *jsonwire.Reader, a *Authflow) {
 	if r.Peek() == jsonwire.Null {
-		r.Fail(apierrors.RuleRequired, "is required, not null")
+		r.Fail(string(apierrors.RuleRequired), "is required, not null")
 		return
 	}
 	if !r.BeginObject() {
@@ -235,90 +185,87 @@ func decodeAuthflow(r *jsonwire.Reader, a *Authflow) {
 	}
 	sawType := false
 	for r.More() {
-		switch string(r.Key()) {
-		case "account_id":
-			if r.Once(0) {
-				decodeID(r, &a.AccountID)
-			}
-		case "device_id":
-			if r.Once(1) {
-				decodeID(r, &a.DeviceID)
-			}
-		case "domain_id":
-			if r.Once(2) {
-				decodeID(r, &a.DomainID)
-			}
-		case "factor_names":
-			if r.Once(3) {
-				a.FactorNames = decodeFactorNames(r)
-			}
-		case "first_seen":
-			if r.Once(4) {
-				a.FirstSeen = decodeDetails(r)
-			}
-		case "id":
-			if r.Once(5) {
-				decodeID(r, &a.ID)
-			}
-		case "last_seen":
-			if r.Once(6) {
-				a.LastSeen = decodeDetails(r)
-			}
-		case "plan_name":
-			if r.Once(7) {
-				a.PlanName = r.StringValue()
-			}
-		case "pool_id":
-			if r.Once(8) {
-				decodeID(r, &a.PoolID)
-			}
-		case "required_email":
-			if r.Once(9) && !r.Null() {
+		switch r.Field(authflowKeys[:]) {
+		case accountIDKey:
+			decodeID(r, &a.AccountID)
+		case deviceIDKey:
+			decodeID(r, &a.DeviceID)
+		case domainIDKey:
+			decodeID(r, &a.DomainID)
+		case factorNamesKey:
+			a.FactorNames = r.Strings()
+		case firstSeenKey:
+			a.FirstSeen = decodeDetails(r)
+		case idKey:
+			decodeID(r, &a.ID)
+		case lastSeenKey:
+			a.LastSeen = decodeDetails(r)
+		case planNameKey:
+			a.PlanName = r.StringValue()
+		case poolIDKey:
+			decodeID(r, &a.PoolID)
+		case requiredEmailKey:
+			if !r.Null() {
 				email := r.StringValue()
 				a.RequiredEmail = &email
 			}
-		case "return_url":
-			if r.Once(10) {
-				a.ReturnURL = r.StringValue()
-			}
-		case "session_id":
-			if r.Once(11) {
-				decodeID(r, &a.SessionID)
-			}
-		case "status":
-			if r.Once(12) {
-				a.Status = Status(r.StringValue())
-			}
-		case "title":
-			if r.Once(13) {
-				a.Title = r.StringValue()
-			}
-		case "type":
-			if r.Once(14) {
-				sawType = true
-				decodeConst(r, Type, refTypeProblem)
-			}
-		default:
-			r.SkipUnknown(authflowKeys)
+		case returnURLKey:
+			a.ReturnURL = r.StringValue()
+		case sessionIDKey:
+			decodeID(r, &a.SessionID)
+		case statusFieldKey:
+			a.Status = Status(r.StringValue())
+		case titleKey:
+			a.Title = r.StringValue()
+		case typeKey:
+			sawType = true
+			decodeConst(r, Type, refTypeProblem)
 		}
 	}
 	if !sawType {
-		r.FailAt("type", apierrors.RuleRequired, `is required: must be "`+Type+`"`)
+		r.FailAt("type", string(apierrors.RuleRequired), `is required: must be "`+Type+`"`)
 	}
+}
+
+// The members of an Authflow's JSON form, by index in authflowKeys.
+const (
+	accountIDKey = iota
+	deviceIDKey
+	domainIDKey
+	factorNamesKey
+	firstSeenKey
+	idKey
+	lastSeenKey
+	planNameKey
+	poolIDKey
+	requiredEmailKey
+	returnURLKey
+	sessionIDKey
+	statusFieldKey
+	titleKey
+	typeKey
+)
+
+var authflowKeys = [...]string{
+	accountIDKey: "account_id", deviceIDKey: "device_id", domainIDKey: "domain_id",
+	factorNamesKey: "factor_names", firstSeenKey: "first_seen", idKey: "id",
+	lastSeenKey: "last_seen", planNameKey: "plan_name", poolIDKey: "pool_id",
+	requiredEmailKey: "required_email", returnURLKey: "return_url", sessionIDKey: "session_id",
+	statusFieldKey: "status", titleKey: "title", typeKey: "type",
 }
 
 // decodeConst reads a string that must be want; problem says what is wrong
 // with another one. null is a missing value.
 func decodeConst(r *jsonwire.Reader, want string, problem func(text []byte) apierrors.Problem) {
 	if r.Null() {
-		r.Fail(apierrors.RuleRequired, `is required: must be "`+want+`"`)
+		r.Fail(string(apierrors.RuleRequired), `is required: must be "`+want+`"`)
 		return
 	}
 	switch text := r.Text(); {
 	case r.Failed() || string(text) == want:
 	default:
 		p := problem(text)
-		r.Fail(p.Rule, p.Message)
+		r.Fail(string(p.Rule), p.Message)
 	}
 }
 
@@ -328,86 +275,38 @@ type textUnmarshaler[T any] interface {
 	UnmarshalText(text []byte) error
 }
 
-// decodeID reads an ID into id; "" and null leave it zero, the unset ID, as
-// they do through encoding/json.
+// decodeID reads an ID into id: null leaves it zero, the unset ID, as it
+// does through encoding/json; a string, "" included, must be the ID's text
+// form.
 func decodeID[T any, P textUnmarshaler[T]](r *jsonwire.Reader, id P) {
-	text := r.Text()
-	if len(text) == 0 {
+	if r.Peek() != jsonwire.String {
+		r.Text() // reads a null; records a type error for any other value
 		return
 	}
-	if err := id.UnmarshalText(text); err != nil {
+	if err := id.UnmarshalText(r.Text()); err != nil {
 		// The ids package's message says what is wrong and where, quoting at
 		// most a short prefix of the text.
-		r.Fail(apierrors.RulePFID, err.Error())
+		r.Fail(string(apierrors.RulePFID), err.Error())
 	}
 }
 
-// decodeFactorNames reads an array of strings: nil for null, and an empty
-// list for [], as encoding/json reads them. The slice is sized by counting
-// the elements first, so that a long list costs one allocation of 16 bytes
-// a name, not the several of growing it.
-func decodeFactorNames(r *jsonwire.Reader) FactorNames {
-	if !r.BeginArray() {
-		return nil
-	}
-	names := make(FactorNames, 0, r.ArrayLen())
-	for r.More() {
-		names = append(names, r.StringValue())
-	}
-	return names
-}
-
-// decodeDetails reads an InteractionDetails object; nil for null.
+// decodeDetails reads an InteractionDetails object with
+// [interaction.DecodeDetails]; nil for null. Its errors are reported at
+// their place in the document r reads.
 func decodeDetails(r *jsonwire.Reader) *interaction.Details {
-	if !r.BeginObject() {
+	raw, offset := r.RawValue()
+	if raw == nil {
 		return nil
 	}
-	d := new(interaction.Details)
-	for r.More() {
-		switch string(r.Key()) {
-		case "asn":
-			if r.Once(0) {
-				d.ASN = r.Uint32()
-			}
-		case "at":
-			if r.Once(1) {
-				d.At.Time = r.UnixTime()
-			}
-		case "city":
-			if r.Once(2) {
-				d.City = r.StringValue()
-			}
-		case "country_code":
-			if r.Once(3) {
-				d.CountryCode = r.StringValue()
-			}
-		case "ja4_fingerprint":
-			if r.Once(4) {
-				d.JA4Fingerprint = r.StringValue()
-			}
-		case "lat_long":
-			if r.Once(5) {
-				d.LatLong[0], d.LatLong[1] = r.LatLong()
-			}
-		case "region_code":
-			if r.Once(6) {
-				d.RegionCode = r.StringValue()
-			}
-		case "remote_ip":
-			if r.Once(7) {
-				d.RemoteIP = r.Addr()
-			}
-		case "timezone":
-			if r.Once(8) {
-				d.Timezone = r.StringValue()
-			}
-		case "user_agent":
-			if r.Once(9) {
-				d.UserAgent = r.StringValue()
-			}
-		default:
-			r.SkipUnknown(detailsKeys)
+	d, err := interaction.DecodeDetails(raw)
+	if err != nil {
+		var we *jsonwire.Error
+		if errors.As(err, &we) {
+			r.FailWithin(offset, we)
+		} else {
+			r.Fail(jsonwire.RuleType, err.Error())
 		}
+		return nil
 	}
 	return d
 }

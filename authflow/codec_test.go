@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -373,5 +374,38 @@ func TestCodecAllocations(t *testing.T) {
 	buf := make([]byte, 0, 4096)
 	if n := testing.AllocsPerRun(100, func() { buf, _ = authflow.AppendFetchResponse(buf[:0], a) }); n != 0 {
 		t.Errorf("AppendFetchResponse into a buffer with room allocates %v times, want 0", n)
+	}
+}
+
+// TestDecodeHostileCost checks that a malformed factor_names of 1 MiB costs
+// at most 8 bytes allocated per byte of body, and that the message of an
+// error in a deeply nested body stays short.
+func TestDecodeHostileCost(t *testing.T) {
+	if race.Enabled {
+		t.Skip("the race detector changes allocation figures")
+	}
+	const size = 1 << 20
+	prefix := `{"status":"success","summary":{"factor_names":[`
+	for _, elem := range []string{",", "1,", `"",`, `"x",`} {
+		body := []byte(prefix + strings.Repeat(elem, (size-len(prefix))/len(elem)))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := authflow.DecodeFetchResponse(body)
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Fatalf("factor_names of %q: no error", elem)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 8*uint64(len(body)) {
+			t.Errorf("factor_names of %q: %d bytes allocated for a body of %d", elem, n, len(body))
+		}
+	}
+	key := strings.Repeat("k", 60)
+	for _, open := range []string{"[", `{"` + key + `":`} {
+		body := []byte(`{"status":"success","summary":{"x":` + strings.Repeat(open, 9000) + "x")
+		_, err := authflow.DecodeFetchResponse(body)
+		e := testutil.APIError(t, err)
+		if len(e.Message()) > 2048 || len(e.Error()) > 2048 {
+			t.Errorf("nested %q: Message() of %d bytes, Error() of %d", open, len(e.Message()), len(e.Error()))
+		}
 	}
 }

@@ -169,6 +169,8 @@ var invalidCases = []invalidCase{
 	{"account_id with a u", []edit{set("account_id", `"013xrzp12g3nqk8n505tp6wqnscpdy8u"`)}, true, invalid, "account_id", apierrors.RulePFID, isErr(ids.ErrCharacter)},
 	{"device_id starting with 8", []edit{set("device_id", `"813xrzp12g3nqk8nyvk0xwzcb2gzp8z1"`)}, true, invalid, "device_id", apierrors.RulePFID, isErr(ids.ErrOverflow)},
 	{"session_id hyphenated", []edit{set("session_id", `"013xrzp1-2g3n-qk8n-55ng-0qwnq3t8f"`)}, true, invalid, "session_id", apierrors.RulePFID, isErr(ids.ErrLength)},
+	{"id empty", []edit{set("id", `""`)}, true, invalid, "id", apierrors.RulePFID, isErr(ids.ErrLength)},
+	{"domain_id empty", []edit{set("domain_id", `""`)}, true, invalid, "domain_id", apierrors.RulePFID, isErr(ids.ErrLength)},
 	// Decoding: interaction details that cannot be held.
 	{"asn negative", []edit{set("first_seen.asn", `-1`)}, true, invalid, "first_seen.asn", apierrors.RuleUint32, typeErr("first_seen.asn")},
 	{"asn above 2^32-1", []edit{set("last_seen.asn", `4294967296`)}, true, invalid, "last_seen.asn", apierrors.RuleUint32, typeErr("last_seen.asn")},
@@ -202,10 +204,8 @@ var invalidCases = []invalidCase{
 
 	// Validation: required IDs.
 	{"id all zero", []edit{set("id", `"00000000000000000000000000000000"`)}, false, required, "id", apierrors.RuleRequired, sameAsStrict()},
-	{"id empty", []edit{set("id", `""`)}, false, required, "id", apierrors.RuleRequired, sameAsStrict()},
 	{"account_id absent", []edit{del("account_id")}, false, required, "account_id", apierrors.RuleRequired, sameAsStrict()},
 	{"device_id null", []edit{set("device_id", `null`)}, false, required, "device_id", apierrors.RuleRequired, sameAsStrict()},
-	{"domain_id empty", []edit{set("domain_id", `""`)}, false, required, "domain_id", apierrors.RuleRequired, sameAsStrict()},
 	{"pool_id all zero", []edit{set("pool_id", `"00000000000000000000000000000000"`)}, false, required, "pool_id", apierrors.RuleRequired, sameAsStrict()},
 	{"session_id absent", []edit{del("session_id")}, false, required, "session_id", apierrors.RuleRequired, sameAsStrict()},
 	// Validation: the summary's other rules.

@@ -812,6 +812,56 @@ func TestFromResponse(t *testing.T) {
 	}
 }
 
+// TestFromResponseRefusesLenientEnvelopes checks that the error envelope is
+// read as strictly as a success body: a repeated key, a key that equals a
+// known one but for case, and invalid UTF-8 make the body unreadable, which
+// FromResponse reports as it reports any unreadable body.
+func TestFromResponseRefusesLenientEnvelopes(t *testing.T) {
+	t.Parallel()
+	const unreadable = "HTTP 404 Not Found: not an API error envelope"
+	tests := []struct {
+		name, body string
+		code       apierrors.Code
+		message    string
+		rule       apierrors.Rule // of the decoding failure, for a refused body
+		path       string
+	}{
+		{"plain", `{"status":"error","code":"not_found","message":"gone"}`, apierrors.NotFound, "gone", "", ""},
+		{"unknown members", `{"status":"error","code":"not_found","extra":{"a":[1]},"Extra":2}`, apierrors.NotFound, "", "", ""},
+		{"escaped", `{"status":"error","code":"not_found","message":"\u00e9\ud83d\ude00"}`, apierrors.NotFound, "é😀", "", ""},
+		{"null message", `{"status":"error","code":"not_found","message":null}`, apierrors.NotFound, "", "", ""},
+		{"repeated code", `{"status":"error","code":"not_found","code":"unavailable"}`, apierrors.Unexpected, unreadable, apierrors.RuleDuplicateKey, "code"},
+		{"repeated status", `{"status":"success","status":"error","code":"x"}`, apierrors.Unexpected, unreadable, apierrors.RuleDuplicateKey, "status"},
+		{"Code", `{"status":"error","Code":"not_found"}`, apierrors.Unexpected, unreadable, apierrors.RuleDuplicateKey, "Code"},
+		{"MESSAGE", `{"status":"error","code":"x","MESSAGE":"y"}`, apierrors.Unexpected, unreadable, apierrors.RuleDuplicateKey, "MESSAGE"},
+		{"repeated key deep inside", `{"status":"error","code":"x","extra":{"a":1,"a":2}}`, apierrors.Unexpected, unreadable, apierrors.RuleDuplicateKey, "extra.a"},
+		{"invalid UTF-8", "{\"status\":\"error\",\"code\":\"x\",\"message\":\"\xff\"}", apierrors.Unexpected, unreadable, apierrors.RuleUTF8, "message"},
+		{"lone surrogate", `{"status":"error","code":"x\ud800"}`, apierrors.Unexpected, unreadable, apierrors.RuleUTF8, "code"},
+	}
+	for _, tt := range tests {
+		e := apierrors.FromResponse(404, nil, []byte(tt.body))
+		if e.Code() != tt.code || e.Message() != tt.message || e.StatusCode() != 404 {
+			t.Errorf("%s: FromResponse = %q %q, want %q %q", tt.name, e.Code(), e.Message(), tt.code, tt.message)
+		}
+		var direct apierrors.Error
+		err := direct.UnmarshalJSON([]byte(tt.body))
+		if tt.rule == "" {
+			if err != nil {
+				t.Errorf("%s: UnmarshalJSON: %v", tt.name, err)
+			}
+			continue
+		}
+		var ae *apierrors.Error
+		if !stderrors.As(err, &ae) || len(ae.Problems()) != 1 || ae.Problems()[0].Rule != tt.rule || ae.Problems()[0].Path != tt.path {
+			t.Errorf("%s: UnmarshalJSON = %v, want a %s problem at %q", tt.name, err, tt.rule, tt.path)
+		}
+		// The cause of the unreadable body says what was wrong.
+		if cause := e.Unwrap(); cause == nil || !strings.Contains(cause.Error(), tt.path+": ") {
+			t.Errorf("%s: cause %v", tt.name, cause)
+		}
+	}
+}
+
 func TestFromResponseRetryAfterDate(t *testing.T) {
 	t.Parallel()
 	for _, layout := range []string{http.TimeFormat, time.RFC850, time.ANSIC} {

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 )
 
 // envelope is the error envelope's wire form, in the API's key order.
@@ -37,46 +39,75 @@ func (e *Error) AppendJSON(b []byte) []byte {
 	return append(b, out...)
 }
 
-// UnmarshalJSON implements [json.Unmarshaler]. It reads an error envelope:
-// "status" must be "error" and "code" a non-empty string, kept as it is even
-// when it is not one of this package's codes; "message" may be absent.
-// Unknown members are ignored. It decodes only into a zero Error, such as
-// a new variable: an Error once made never changes, so it fails for one
-// that has a code. On failure *e is unchanged and the error is an [*Error]
-// whose [Problem] names the offending member.
+// UnmarshalJSON implements [json.Unmarshaler]. It reads an error envelope
+// as strictly as this module reads a success body: "status" must be
+// "error" and "code" a non-empty string, kept as it is even when it is not
+// one of this package's codes; "message" may be absent or null. Unknown
+// members are ignored, but a key repeated at any depth, a key that equals
+// "status", "code" or "message" but for case, and a string that is not
+// valid UTF-8 or escapes a lone surrogate are refused. It decodes only into
+// a zero Error, such as a new variable: an Error once made never changes,
+// so it fails for one that has a code. On failure *e is unchanged and the
+// error is an [*Error] whose [Problem] names the offending member.
 func (e *Error) UnmarshalJSON(data []byte) error {
 	if e.code != "" {
 		return stderrors.New("errors: UnmarshalJSON into an Error that was already made; decode into a new one")
 	}
-	var w struct {
-		Status  *string `json:"status"`
-		Code    *string `json:"code"`
-		Message *string `json:"message"`
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if stderrors.As(err, &typeErr) {
-			path, msg := typeErr.Field, "must be a string"
-			if path == "" {
-				msg = "must be an object"
+	var r jsonwire.Reader
+	r.Reset(data)
+	var w envelope
+	if r.BeginObject() {
+		for r.More() {
+			switch r.Field(envelopeKeys[:]) {
+			case statusKey:
+				w.Status = r.StringValue()
+			case codeKey:
+				w.Code = Code(r.StringValue())
+			case messageKey:
+				w.Message = r.StringValue()
 			}
-			return Invalid(Problem{Path: path, Rule: RuleType, Message: msg})
 		}
-		return Invalid(Problem{Rule: RuleSyntax, Message: "malformed JSON: " + err.Error()})
+	}
+	r.End()
+	if err := r.Err(); err != nil {
+		return FromDecode(err)
 	}
 	switch {
-	case w.Status == nil || *w.Status == "":
+	case w.Status == "":
 		return Invalid(Problem{Path: "status", Rule: RuleRequired, Message: `is required: must be "error"`})
-	case *w.Status != statusError:
+	case w.Status != statusError:
 		return Invalid(Problem{Path: "status", Rule: RuleEnvelope, Message: `must be "error"`})
-	case w.Code == nil || *w.Code == "":
+	case w.Code == "":
 		return Invalid(Problem{Path: "code", Rule: RuleRequired, Message: "is required"})
 	}
-	*e = Error{code: Code(*w.Code)}
-	if w.Message != nil {
-		e.message = *w.Message
-	}
+	*e = Error{code: w.Code, message: w.Message}
 	return nil
+}
+
+// The members of the error envelope, by index in envelopeKeys.
+const (
+	statusKey = iota
+	codeKey
+	messageKey
+)
+
+var envelopeKeys = [...]string{statusKey: "status", codeKey: "code", messageKey: "message"}
+
+// FromDecode returns the error with which this module's decoders report a
+// document they refuse, given the error of the JSON reader they share
+// (package internal/jsonwire, which knows nothing of this package): an
+// [Invalid] error with one [Problem] at the reader's JSON path, of its
+// rule, with its message, and the reader's error as its cause
+// ([Error.Unwrap]). It returns nil for nil, and any other error as it is.
+// Only this module's codecs have a use for it.
+func FromDecode(err error) error {
+	we, ok := err.(*jsonwire.Error)
+	if !ok {
+		return err
+	}
+	e := Invalid(Problem{Path: we.Path, Rule: Rule(we.Rule), Message: we.Message})
+	e.cause = we
+	return e
 }
 
 // maxRequestID bounds the request ID an error keeps.

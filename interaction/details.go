@@ -19,7 +19,8 @@
 // [Details.Validate], which reports each problem by JSON path ("remote_ip")
 // and rule (errors.RuleUnzonedIP, "unzoned_ip").
 //
-// The strict, fast codec of the API's documents is in package authflow.
+// [Details.AppendJSON] and [DecodeDetails] are Details' strict, fast codec,
+// which package authflow's codec uses for first_seen and last_seen.
 package interaction
 
 import (
@@ -139,7 +140,7 @@ func (d *Details) Validate() error {
 	if d == nil {
 		return apierrors.Invalid(apierrors.Problem{Rule: apierrors.RuleRequired, Message: "the details are nil"})
 	}
-	if validation.DetailsOK(d.ASN, d.At.Time, d.CountryCode, d.JA4Fingerprint, d.Timezone, d.LatLong, d.RemoteIP) {
+	if d.ok() {
 		return nil
 	}
 	return validator.Check(d)

@@ -3,6 +3,7 @@ package interaction_test
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,4 +199,64 @@ func FuzzUnmarshalLatLong(f *testing.F) {
 			t.Fatalf("%q: encoding is not idempotent: %s, then %s", data, enc, again)
 		}
 	})
+}
+
+// FuzzDecodeDetails checks the strict decoder: it never panics, fails only
+// with an *errors.Error of one problem, accepts only what json.Unmarshal
+// into Details accepts, to an equal value, and what it accepts AppendJSON
+// writes as json.Marshal does, and decodes again to an equal value.
+func FuzzDecodeDetails(f *testing.F) {
+	seedJSON, err := json.Marshal(seed())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seedJSON)
+	for _, s := range []string{
+		`{}`, `null`, `[]`, `{"at":1,"at":2}`, `{"AT":1}`, `{"Asn":1}`, `{"x":{"k":1,"k":2}}`,
+		`{"city":"\ud800"}`, "{\"city\":\"\xff\"}", `{"lat_long":[1]}`, `{"asn":4294967296}`,
+		`{"remote_ip":"x"}`, `{"at":1e18}`, `{"x":` + strings.Repeat("[", 5000) + `}`, `{"a":1} x`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := interaction.DecodeDetails(data)
+		var std *interaction.Details
+		stdErr := json.Unmarshal(data, &std)
+		if err != nil {
+			e := testutil.APIError(t, err)
+			if len(e.Problems()) != 1 || len(e.Message()) > 4096 {
+				t.Fatalf("DecodeDetails(%q): %v", data, err)
+			}
+			return
+		}
+		if stdErr != nil {
+			t.Fatalf("DecodeDetails(%q) accepts what json.Unmarshal refuses: %v", data, stdErr)
+		}
+		if !sameDetails(d, std) {
+			t.Fatalf("DecodeDetails(%q) = %+v, json.Unmarshal %+v", data, d, std)
+		}
+		if d == nil {
+			return
+		}
+		out, err := d.AppendJSON([]byte("x"))
+		want, mErr := json.Marshal(d)
+		if (err == nil) != (mErr == nil) || err == nil && !bytes.Equal(out[1:], want) {
+			t.Fatalf("AppendJSON = %s, %v; json.Marshal %s, %v", out, err, want, mErr)
+		}
+		if err != nil {
+			return
+		}
+		again, err := interaction.DecodeDetails(out[1:])
+		if err != nil || !sameDetails(again, d) {
+			t.Fatalf("round trip of %s: %+v, %v", out[1:], again, err)
+		}
+	})
+}
+
+// sameDetails reports whether a and b are both nil or hold equal values.
+func sameDetails(a, b *interaction.Details) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }

@@ -1,6 +1,7 @@
 package interaction
 
 import (
+	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 )
 
@@ -25,12 +26,12 @@ func (t *UnixTime) UnmarshalJSON(data []byte) error {
 	r.Reset(data)
 	if r.Null() {
 		r.End()
-		return r.Err()
+		return apierrors.FromDecode(r.Err())
 	}
 	v := r.UnixTime()
 	r.End()
 	if err := r.Err(); err != nil {
-		return err
+		return apierrors.FromDecode(err)
 	}
 	t.Time = v
 	return nil
@@ -48,12 +49,12 @@ func (ll *LatLong) UnmarshalJSON(data []byte) error {
 	r.Reset(data)
 	if r.Null() {
 		r.End()
-		return r.Err()
+		return apierrors.FromDecode(r.Err())
 	}
 	lat, long := r.LatLong()
 	r.End()
 	if err := r.Err(); err != nil {
-		return err
+		return apierrors.FromDecode(err)
 	}
 	*ll = LatLong{lat, long}
 	return nil

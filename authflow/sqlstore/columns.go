@@ -384,11 +384,11 @@ func decodeFactorNames(data string) (authflow.FactorNames, error) {
 	var r jsonwire.Reader
 	r.Reset([]byte(data))
 	if r.Peek() != jsonwire.Array {
-		r.Fail(apierrors.RuleType, "must be a JSON array of strings")
+		r.Fail(jsonwire.RuleType, "must be a JSON array of strings")
 	} else if r.BeginArray() {
 		for r.More() {
 			if r.Peek() != jsonwire.String {
-				r.Fail(apierrors.RuleType, "must be a string")
+				r.Fail(jsonwire.RuleType, "must be a string")
 				break
 			}
 			names = append(names, r.StringValue())
@@ -396,7 +396,7 @@ func decodeFactorNames(data string) (authflow.FactorNames, error) {
 	}
 	r.End()
 	if err := r.Err(); err != nil {
-		return nil, err
+		return nil, apierrors.FromDecode(err)
 	}
 	return names, nil
 }

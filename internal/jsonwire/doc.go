@@ -5,9 +5,9 @@
 // A [Reader] walks a document value by value, checks the JSON grammar as it
 // goes (as strictly as encoding/json: the same escapes, the same nesting
 // limit), unescapes strings exactly as encoding/json does, and reports every
-// failure as an [*errors.Error] that names the JSON path of the offending
-// value. [AppendString] and [AppendFloat] write exactly the bytes
-// encoding/json writes for a Go string and a float64.
-//
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
+// failure as an [*Error] that gives the byte offset, the JSON path of the
+// offending value and the rule it broke. The package knows nothing of the
+// API's error model: its callers turn an [*Error] into theirs.
+// [AppendString] and [AppendFloat] write exactly the bytes encoding/json
+// writes for a Go string and a float64.
 package jsonwire

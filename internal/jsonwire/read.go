@@ -2,13 +2,11 @@ package jsonwire
 
 import (
 	"bytes"
-	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
-	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/internal/safetext"
 )
 
@@ -66,43 +64,43 @@ type frame struct {
 	between  bool                // between two members or elements: no current one
 	count    int                 // members or elements begun
 	key      []byte              // the current member's key, in an object
-	seen     uint64              // known keys read, by bit (see Reader.Once)
+	seen     uint64              // the known keys read, by index (see Reader.Field)
 	keyStart int                 // where this object's recorded keys start in Reader.keys
 	set      map[string]struct{} // this object's recorded keys, once they are many
 }
 
 // A Reader walks one JSON document held in a byte slice, value by value,
-// without reflection. The codecs of the API's types drive it:
+// without reflection. The codecs of the API's types drive it, listing the
+// keys of an object once:
 //
 //	if r.BeginObject() {
 //		for r.More() {
-//			switch string(r.Key()) {
-//			case "city":
-//				if r.Once(0) {
-//					d.City = r.StringValue()
-//				}
-//			default:
-//				r.SkipUnknown(detailsKeys)
+//			switch r.Field(keys[:]) {
+//			case city:
+//				d.City = r.StringValue()
+//			case asn:
+//				d.ASN = r.Uint32()
 //			}
 //		}
 //	}
 //	r.End()
 //	return r.Err()
 //
+// where keys is [...]string{city: "city", asn: "asn"}.
+//
 // A Reader is strict, as RFC 8259's interoperability advice and RFC 7493
 // ask: it refuses a key repeated in an object at any depth (rule
 // duplicate_key), a string that is not valid UTF-8 or that escapes a lone
-// surrogate (rule utf8), and, through [Reader.SkipUnknown], an unknown key
-// that equals a known one but for case, which case-insensitive decoders
-// would read as that key.
+// surrogate (rule utf8), and, through [Reader.Field], an
+// unknown key that equals a known one but for case, which case-insensitive
+// decoders would read as that key.
 //
 // Errors are sticky: the first one is kept, every later read returns a zero
 // value, and [Reader.More] returns false, so a codec checks [Reader.Err]
-// once, at the end. Every error is an [*apierrors.Error] made by
-// [apierrors.Invalid] with one [apierrors.Problem] whose path is the JSON
-// path of the value being read: rule syntax (code bad_request) for a
-// malformed document, type for a value of the wrong JSON type, and whatever
-// a codec gives [Reader.Fail] for a value it cannot hold.
+// once, at the end. Every error is an [*Error] naming the JSON path of the
+// value being read and a rule: [RuleSyntax] for a malformed document,
+// [RuleType] for a value of the wrong JSON type, and whatever a codec gives
+// [Reader.Fail] for a value it cannot hold.
 //
 // A null where a string, number or boolean is read reads as the zero value,
 // as encoding/json leaves a field untouched by null; codecs that tell null
@@ -116,7 +114,7 @@ type Reader struct {
 	frames  [inlineFrames]frame
 	more    []frame // frames beyond inlineFrames
 	keys    [][]byte
-	err     *apierrors.Error
+	err     *Error
 	scratch []byte // unescaped strings
 }
 
@@ -132,7 +130,7 @@ func (r *Reader) Reset(data []byte) {
 }
 
 // Err returns the first error r met, or nil. A non-nil error is an
-// [*apierrors.Error].
+// [*Error].
 func (r *Reader) Err() error {
 	if r.err == nil {
 		return nil
@@ -178,7 +176,9 @@ func (r *Reader) pop() {
 }
 
 // Path returns the JSON path of the value being read, such as
-// "summary.first_seen.lat_long[1]"; "" at the top level.
+// "summary.first_seen.lat_long[1]"; "" at the top level. A path longer
+// than [MaxPath] bytes, as a deeply nested document makes, keeps its start
+// and its end with "…" between.
 func (r *Reader) Path() string {
 	var b strings.Builder
 	for i := 0; i < r.depth; i++ {
@@ -197,7 +197,28 @@ func (r *Reader) Path() string {
 		}
 		writeKey(&b, f.key)
 	}
-	return b.String()
+	return boundPath(b.String())
+}
+
+// MaxPath bounds the length of the path of an [Error], in bytes, so that a
+// deeply nested document cannot make an error's message large.
+const MaxPath = 512
+
+// boundPath returns path, or, when it is longer than MaxPath, its start and
+// its end with "…" between, cut between runes.
+func boundPath(path string) string {
+	if len(path) <= MaxPath {
+		return path
+	}
+	const keep = (MaxPath - len("…")) / 2
+	head, tail := keep, len(path)-keep
+	for head > 0 && !utf8.RuneStart(path[head]) {
+		head--
+	}
+	for tail < len(path) && !utf8.RuneStart(path[tail]) {
+		tail++
+	}
+	return path[:head] + "…" + path[tail:]
 }
 
 // maxPathKey bounds how much of one key a path shows.
@@ -209,20 +230,36 @@ func writeKey(b *strings.Builder, key []byte) {
 	b.WriteString(safetext.Bounded(string(key), maxPathKey))
 }
 
-// Fail records an error about the value being read: a problem at the current
-// path with the given rule and message. It does nothing when r has already
-// failed.
-func (r *Reader) Fail(rule apierrors.Rule, message string) {
+// Fail records an error about the value being read: an [*Error] at the
+// current path and offset with the given rule and message. It does nothing
+// when r has already failed.
+func (r *Reader) Fail(rule, message string) {
 	r.FailAt("", rule, message)
 }
 
 // FailAt is like [Reader.Fail] for the value at rel, a path relative to the
 // current one: a member missing from the object just read, say.
-func (r *Reader) FailAt(rel string, rule apierrors.Rule, message string) {
+func (r *Reader) FailAt(rel, rule, message string) {
 	if r.err != nil {
 		return
 	}
-	r.err = apierrors.Invalid(apierrors.Problem{Path: JoinPath(r.Path(), rel), Rule: rule, Message: message})
+	r.err = &Error{Offset: r.pos, Path: boundPath(JoinPath(r.Path(), rel)), Rule: rule, Message: message}
+}
+
+// FailWithin records err, an error met reading a value on its own that r
+// read with [Reader.RawValue] at offset, as an error of r: its path is
+// joined to the path of that value and its offset moved by offset. It does
+// nothing when r has already failed.
+func (r *Reader) FailWithin(offset int, err *Error) {
+	if r.err != nil {
+		return
+	}
+	r.err = &Error{
+		Offset:  offset + err.Offset,
+		Path:    boundPath(JoinPath(r.Path(), err.Path)),
+		Rule:    err.Rule,
+		Message: err.Message,
+	}
 }
 
 // JoinPath returns the JSON path of rel within the value at prefix.
@@ -241,7 +278,7 @@ func JoinPath(prefix, rel string) string {
 
 // syntaxError records a malformed document at the current offset.
 func (r *Reader) syntaxError(msg string) {
-	r.Fail(apierrors.RuleSyntax, "malformed JSON at offset "+strconv.Itoa(r.pos)+": "+msg)
+	r.Fail(RuleSyntax, "malformed JSON at offset "+strconv.Itoa(r.pos)+": "+msg)
 }
 
 // unexpected records a syntax error about the byte at the current offset, or
@@ -315,7 +352,7 @@ func (r *Reader) typeError(want Kind) {
 		r.unexpected("looking for beginning of value")
 		return
 	}
-	r.Fail(apierrors.RuleType, "must be "+want.described()+", not "+k.described())
+	r.Fail(RuleType, "must be "+want.described()+", not "+k.described())
 }
 
 // literal reads the literal word, which the next byte begins.
@@ -411,7 +448,7 @@ func (r *Reader) More() bool {
 		r.unexpected("looking for beginning of object key string")
 		return false
 	}
-	key, escaped := r.readString()
+	key, escaped := r.readString(true)
 	if r.err != nil {
 		return false
 	}
@@ -430,46 +467,6 @@ func (r *Reader) More() bool {
 	return true
 }
 
-// ArrayLen returns the number of elements of the array that the last
-// [Reader.BeginArray] opened, counted from the current position by a quick
-// scan that neither reads nor checks them: a size for the slice that will
-// hold them, so that a long array is held in one allocation. For malformed
-// input the count may be wrong; reading the elements then finds the error.
-func (r *Reader) ArrayLen() int {
-	d := r.data
-	n, depth, sawValue := 0, 0, false
-	for i := r.pos; i < len(d); i++ {
-		switch c := d[i]; c {
-		case '"':
-			sawValue = true
-			for i++; i < len(d) && d[i] != '"'; i++ {
-				if d[i] == '\\' {
-					i++
-				}
-			}
-		case '[', '{':
-			sawValue = true
-			depth++
-		case ']', '}':
-			if depth == 0 {
-				if sawValue {
-					n++
-				}
-				return n
-			}
-			depth--
-		case ',':
-			if depth == 0 {
-				n++
-			}
-		case ' ', '\t', '\n', '\r':
-		default:
-			sawValue = true
-		}
-	}
-	return n
-}
-
 // Key returns the key of the current member of the innermost open object.
 // The slice is valid until r reads on.
 func (r *Reader) Key() []byte {
@@ -479,36 +476,6 @@ func (r *Reader) Key() []byte {
 	return r.frame(r.depth - 1).key
 }
 
-// Once marks the current member as the known key numbered bit (0 to 63) of
-// the innermost open object and reports true, so that the caller reads its
-// value; if that key was met before in the object, it records a
-// duplicate_key error and reports false.
-func (r *Reader) Once(bit uint) bool {
-	f := r.frame(r.depth - 1)
-	if f.seen&(1<<bit) != 0 {
-		r.Fail(apierrors.RuleDuplicateKey, "repeats a key of the object")
-		return false
-	}
-	f.seen |= 1 << bit
-	return true
-}
-
-// SkipUnknown skips the value of the current member, whose key is none of
-// the known keys of the innermost open object, checking it as [Reader.Skip]
-// does. It records a duplicate_key error when the key repeats an unknown
-// key met before in the object, or equals one of known but for case.
-func (r *Reader) SkipUnknown(known []string) {
-	key := r.Key()
-	for _, k := range known {
-		if bytes.EqualFold(key, []byte(k)) {
-			r.Fail(apierrors.RuleDuplicateKey, "equals the key "+strconv.Quote(k)+" but for case")
-			return
-		}
-	}
-	r.recordKey()
-	r.skipValue()
-}
-
 // recordKey records the current member's key in the innermost open object,
 // failing with duplicate_key when it was recorded before.
 func (r *Reader) recordKey() {
@@ -516,7 +483,7 @@ func (r *Reader) recordKey() {
 	key := f.key
 	if f.set != nil {
 		if _, dup := f.set[string(key)]; dup {
-			r.Fail(apierrors.RuleDuplicateKey, "repeats a key of the object")
+			r.Fail(RuleDuplicateKey, "repeats a key of the object")
 			return
 		}
 		f.set[string(key)] = struct{}{}
@@ -525,7 +492,7 @@ func (r *Reader) recordKey() {
 	recorded := r.keys[f.keyStart:]
 	for _, k := range recorded {
 		if bytes.Equal(k, key) {
-			r.Fail(apierrors.RuleDuplicateKey, "repeats a key of the object")
+			r.Fail(RuleDuplicateKey, "repeats a key of the object")
 			return
 		}
 	}
@@ -546,7 +513,7 @@ func (r *Reader) recordKey() {
 func (r *Reader) Text() []byte {
 	switch r.Peek() {
 	case String:
-		s, _ := r.readString()
+		s, _ := r.readString(true)
 		return s
 	case Null:
 		r.literal("null")
@@ -578,7 +545,7 @@ func (r *Reader) NumberText() []byte {
 }
 
 // Float64 reads a number as the nearest float64; 0 for null. A number beyond
-// the float64 range records an InvalidValue error with rule "range".
+// the float64 range records an error with rule [RuleRange].
 func (r *Reader) Float64() float64 {
 	text := r.NumberText()
 	if len(text) == 0 {
@@ -587,7 +554,7 @@ func (r *Reader) Float64() float64 {
 	f, err := strconv.ParseFloat(string(text), 64)
 	if err != nil {
 		// The grammar was checked, so only the range can be wrong.
-		r.Fail(apierrors.RuleRange, "number "+abbreviate(text)+" is out of the float64 range")
+		r.Fail(RuleRange, "number "+abbreviate(text)+" is out of the float64 range")
 		return 0
 	}
 	return f
@@ -659,7 +626,7 @@ func (r *Reader) skipValue() {
 			r.skipValue()
 		}
 	case String:
-		r.skipString()
+		r.readString(false)
 	case Number:
 		r.readNumber()
 	case Bool:
@@ -728,138 +695,67 @@ func (r *Reader) readNumber() []byte {
 	return d[start:i]
 }
 
-// skipString skips the string at r.pos, checking it as readString does,
-// without unescaping it.
-func (r *Reader) skipString() {
-	d := r.data
-	for i := r.pos + 1; i < len(d); {
-		switch c := d[i]; {
-		case c == '"':
-			r.pos = i + 1
-			return
-		case c == '\\':
-			r.pos = i
-			_, n := r.escape(d[i:])
-			if n == 0 {
-				return
-			}
-			i += n
-		case c < ' ':
-			r.pos = i
-			r.unexpected("in string literal")
-			return
-		case c < utf8.RuneSelf:
-			i++
-		default:
-			rn, size := utf8.DecodeRune(d[i:])
-			if rn == utf8.RuneError && size == 1 {
-				r.pos = i
-				r.invalidUTF8()
-				return
-			}
-			i += size
-		}
-	}
-	r.pos = len(d)
-	r.unexpected("in string literal")
-}
-
-// plainRun returns the index of the first byte at or after i that is a
-// quote, a backslash, a control character or not ASCII: the end of the run
-// of bytes a string holds as they are. It looks at eight bytes at a time.
-func plainRun(d []byte, i int) int {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-	)
-	for ; i+8 <= len(d); i += 8 {
-		v := binary.LittleEndian.Uint64(d[i:])
-		q := v ^ ('"' * ones)
-		bs := v ^ ('\\' * ones)
-		special := (v - ' '*ones) | (q - ones) | (bs - ones) | v
-		if special&highs != 0 {
-			break
-		}
-	}
-	return i
-}
-
 // invalidUTF8 records a string that is not valid UTF-8 at the current
 // offset.
 func (r *Reader) invalidUTF8() {
-	r.Fail(apierrors.RuleUTF8, "invalid UTF-8 at offset "+strconv.Itoa(r.pos))
+	r.Fail(RuleUTF8, "invalid UTF-8 at offset "+strconv.Itoa(r.pos))
 }
 
-// readString reads the string at r.pos and returns its unescaped bytes,
-// which alias the input when the string holds no escape, and otherwise
-// r.scratch (escaped is then true). It refuses invalid UTF-8 and escaped
-// lone surrogates.
-func (r *Reader) readString() (s []byte, escaped bool) {
+// readString reads the string at r.pos, checking it: it refuses control
+// characters, malformed escapes, invalid UTF-8 and escaped lone surrogates.
+// With unescape, it returns the string's unescaped bytes, which alias the
+// input when the string holds no escape, and otherwise r.scratch (escaped
+// is then true); without, it only skips the string, copying nothing, and
+// returns nil.
+func (r *Reader) readString(unescape bool) (s []byte, escaped bool) {
 	d := r.data
 	start := r.pos + 1
-	i := plainRun(d, start)
-	for i < len(d) {
-		c := d[i]
-		if c == '"' {
-			r.pos = i + 1
-			return d[start:i], false
-		}
-		if c == '\\' || c < ' ' {
-			break
-		}
-		if c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		rn, size := utf8.DecodeRune(d[i:])
-		if rn == utf8.RuneError && size == 1 {
-			r.pos = i
-			r.invalidUTF8()
-			return nil, false
-		}
-		i += size
-	}
-	// Slow path: unescape into scratch.
-	b := append(r.scratch[:0], d[start:i]...)
-	for i < len(d) {
-		c := d[i]
-		switch {
+	b := r.scratch[:0]
+	copied := start // d[start:copied] is in b, unescaped
+	for i := start; i < len(d); {
+		switch c := d[i]; {
 		case c == '"':
 			r.pos = i + 1
+			switch {
+			case !escaped:
+				return d[start:i], false
+			case !unescape:
+				return nil, true
+			}
+			b = append(b, d[copied:i]...)
 			r.scratch = b
 			return b, true
 		case c == '\\':
 			r.pos = i
 			rn, n := r.escape(d[i:])
 			if n == 0 {
-				r.scratch = b
 				return nil, false
 			}
-			b = utf8.AppendRune(b, rn)
+			if unescape {
+				b = append(b, d[copied:i]...)
+				b = utf8.AppendRune(b, rn)
+			}
+			escaped = true
 			i += n
+			copied = i
 		case c < ' ':
 			r.pos = i
 			r.unexpected("in string literal")
-			r.scratch = b
 			return nil, false
 		case c < utf8.RuneSelf:
-			b = append(b, c)
 			i++
 		default:
 			rn, size := utf8.DecodeRune(d[i:])
 			if rn == utf8.RuneError && size == 1 {
 				r.pos = i
 				r.invalidUTF8()
-				r.scratch = b
 				return nil, false
 			}
-			b = append(b, d[i:i+size]...)
 			i += size
 		}
 	}
 	r.pos = len(d)
 	r.unexpected("in string literal")
-	r.scratch = b
 	return nil, false
 }
 
@@ -902,7 +798,7 @@ func (r *Reader) escape(s []byte) (rn rune, n int) {
 				}
 			}
 		}
-		r.Fail(apierrors.RuleUTF8, "lone surrogate "+string(s[:6])+" at offset "+strconv.Itoa(r.pos))
+		r.Fail(RuleUTF8, "lone surrogate "+string(s[:6])+" at offset "+strconv.Itoa(r.pos))
 		return 0, 0
 	default:
 		r.pos++

@@ -4,8 +4,6 @@ import (
 	"net/netip"
 	"strconv"
 	"time"
-
-	apierrors "github.com/authflow-dev/authflow-go/errors"
 )
 
 // The readers and writers of the API's leaf values that JSON has no type
@@ -35,7 +33,7 @@ func (r *Reader) Uint32() uint32 {
 		n = n*10 + uint64(c-'0')
 	}
 	if !ok || n > 1<<32-1 {
-		r.Fail(apierrors.RuleUint32, "must be an integer from 0 to 4294967295")
+		r.Fail(RuleUint32, "must be an integer from 0 to 4294967295")
 		return 0
 	}
 	return uint32(n)
@@ -49,7 +47,7 @@ func (r *Reader) Addr() netip.Addr {
 	}
 	a, err := netip.ParseAddr(string(text))
 	if err != nil {
-		r.Fail(apierrors.RuleIP, "must be an IPv4 or IPv6 address")
+		r.Fail(RuleIP, "must be an IPv4 or IPv6 address")
 	}
 	return a
 }
@@ -78,7 +76,7 @@ func (r *Reader) LatLong() (lat, long float64) {
 		case n >= 2:
 			r.Skip()
 		case r.Peek() == Null:
-			r.Fail(apierrors.RuleType, "must be a number, not null")
+			r.Fail(RuleType, "must be a number, not null")
 		case n == 0:
 			lat = r.Float64()
 		default:
@@ -87,7 +85,7 @@ func (r *Reader) LatLong() (lat, long float64) {
 		n++
 	}
 	if n != 2 && !r.Failed() {
-		r.Fail(apierrors.RuleLatLong,
+		r.Fail(RuleLatLong,
 			"must be an array of exactly 2 numbers, [latitude, longitude], not "+strconv.Itoa(n))
 	}
 	return lat, long
@@ -119,7 +117,7 @@ func (r *Reader) UnixTime() time.Time {
 	}
 	t, ok := ParseUnixTime(text)
 	if !ok {
-		r.Fail(apierrors.RuleUnixTime, "must be less than 10^18 seconds from 1970")
+		r.Fail(RuleUnixTime, "must be less than 10^18 seconds from 1970")
 	}
 	return t
 }

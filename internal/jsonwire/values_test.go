@@ -8,8 +8,6 @@ import (
 	"net/netip"
 	"testing"
 	"time"
-
-	apierrors "github.com/authflow-dev/authflow-go/errors"
 )
 
 // readMember reads the value of the single member of doc, an object, with
@@ -43,14 +41,14 @@ func TestReaderUint32(t *testing.T) {
 	} {
 		var got uint32
 		err := readMember(`{"asn":`+text+`}`, func(r *Reader) { got = r.Uint32() })
-		checkProblem(t, "Uint32("+text+")", err, "asn", apierrors.RuleUint32, "must be an integer from 0 to 4294967295")
+		checkProblem(t, "Uint32("+text+")", err, "asn", RuleUint32, "must be an integer from 0 to 4294967295")
 		if got != 0 {
 			t.Errorf("Uint32(%s) = %d with an error, want 0", text, got)
 		}
 	}
 	for _, text := range []string{`"1"`, `true`, `[1]`} {
 		err := readMember(`{"asn":`+text+`}`, func(r *Reader) { r.Uint32() })
-		checkProblem(t, "Uint32("+text+")", err, "asn", apierrors.RuleType, "must be a number")
+		checkProblem(t, "Uint32("+text+")", err, "asn", RuleType, "must be a number")
 	}
 }
 
@@ -73,11 +71,11 @@ func TestReaderAddr(t *testing.T) {
 	}
 	for _, text := range []string{`"256.0.0.1"`, `"localhost"`, `"127.0.0.1/8"`, `"127.000.0.1"`, `" 127.0.0.1"`, `"fe80::1%"`} {
 		err := readMember(`{"remote_ip":`+text+`}`, func(r *Reader) { r.Addr() })
-		checkProblem(t, "Addr("+text+")", err, "remote_ip", apierrors.RuleIP, "must be an IPv4 or IPv6 address")
+		checkProblem(t, "Addr("+text+")", err, "remote_ip", RuleIP, "must be an IPv4 or IPv6 address")
 	}
 	for _, text := range []string{`2130706433`, `["127.0.0.1"]`} {
 		err := readMember(`{"remote_ip":`+text+`}`, func(r *Reader) { r.Addr() })
-		checkProblem(t, "Addr("+text+")", err, "remote_ip", apierrors.RuleType, "must be a string")
+		checkProblem(t, "Addr("+text+")", err, "remote_ip", RuleType, "must be a string")
 	}
 }
 
@@ -118,25 +116,25 @@ func TestReaderLatLong(t *testing.T) {
 	}
 	tests := []struct {
 		text, path string
-		rule       apierrors.Rule
+		rule       string
 		message    string
 	}{
-		{`[]`, "lat_long", apierrors.RuleLatLong, "must be an array of exactly 2 numbers, [latitude, longitude], not 0"},
-		{`[1]`, "lat_long", apierrors.RuleLatLong, "not 1"},
-		{`[1,2,3]`, "lat_long", apierrors.RuleLatLong, "not 3"},
-		{`[1,2,3,4,5]`, "lat_long", apierrors.RuleLatLong, "not 5"},
-		{`[null,2]`, "lat_long[0]", apierrors.RuleType, "must be a number, not null"},
-		{`[1,null]`, "lat_long[1]", apierrors.RuleType, "must be a number, not null"},
-		{`["1",2]`, "lat_long[0]", apierrors.RuleType, "must be a number, not a string"},
-		{`[1,[2]]`, "lat_long[1]", apierrors.RuleType, "must be a number, not an array"},
-		{`[1e999,2]`, "lat_long[0]", apierrors.RuleRange, "out of the float64 range"},
-		{`[1,-1e400]`, "lat_long[1]", apierrors.RuleRange, "out of the float64 range"},
-		{`"-37.8,144.9"`, "lat_long", apierrors.RuleType, "must be an array, not a string"},
-		{`{"lat":1,"long":2}`, "lat_long", apierrors.RuleType, "must be an array, not an object"},
+		{`[]`, "lat_long", RuleLatLong, "must be an array of exactly 2 numbers, [latitude, longitude], not 0"},
+		{`[1]`, "lat_long", RuleLatLong, "not 1"},
+		{`[1,2,3]`, "lat_long", RuleLatLong, "not 3"},
+		{`[1,2,3,4,5]`, "lat_long", RuleLatLong, "not 5"},
+		{`[null,2]`, "lat_long[0]", RuleType, "must be a number, not null"},
+		{`[1,null]`, "lat_long[1]", RuleType, "must be a number, not null"},
+		{`["1",2]`, "lat_long[0]", RuleType, "must be a number, not a string"},
+		{`[1,[2]]`, "lat_long[1]", RuleType, "must be a number, not an array"},
+		{`[1e999,2]`, "lat_long[0]", RuleRange, "out of the float64 range"},
+		{`[1,-1e400]`, "lat_long[1]", RuleRange, "out of the float64 range"},
+		{`"-37.8,144.9"`, "lat_long", RuleType, "must be an array, not a string"},
+		{`{"lat":1,"long":2}`, "lat_long", RuleType, "must be an array, not an object"},
 		// Extra elements are checked as strictly as the rest.
-		{`[1,2,{"a":1,"a":2}]`, "lat_long[2].a", apierrors.RuleDuplicateKey, "repeats a key"},
-		{"[1,2,\"\xff\"]", "lat_long[2]", apierrors.RuleUTF8, "invalid UTF-8"},
-		{`[1,2,]`, "lat_long[2]", apierrors.RuleSyntax, "invalid character ']'"},
+		{`[1,2,{"a":1,"a":2}]`, "lat_long[2].a", RuleDuplicateKey, "repeats a key"},
+		{"[1,2,\"\xff\"]", "lat_long[2]", RuleUTF8, "invalid UTF-8"},
+		{`[1,2,]`, "lat_long[2]", RuleSyntax, "invalid character ']'"},
 	}
 	for _, tt := range tests {
 		err := readMember(`{"lat_long":`+tt.text+`}`, func(r *Reader) { r.LatLong() })
@@ -186,11 +184,11 @@ func TestReaderUnixTime(t *testing.T) {
 	}
 	for _, text := range []string{"1e18", "-1e18", "1000000000000000000", "999999999999999999.9999999995", "1e400"} {
 		err := readMember(`{"at":`+text+`}`, func(r *Reader) { r.UnixTime() })
-		checkProblem(t, "UnixTime("+text+")", err, "at", apierrors.RuleUnixTime, "must be less than 10^18 seconds from 1970")
+		checkProblem(t, "UnixTime("+text+")", err, "at", RuleUnixTime, "must be less than 10^18 seconds from 1970")
 	}
 	for _, text := range []string{`"1234567890"`, `true`, `[1]`} {
 		err := readMember(`{"at":`+text+`}`, func(r *Reader) { r.UnixTime() })
-		checkProblem(t, "UnixTime("+text+")", err, "at", apierrors.RuleType, "must be a number")
+		checkProblem(t, "UnixTime("+text+")", err, "at", RuleType, "must be a number")
 	}
 }
 

@@ -112,18 +112,6 @@ func IsLatitude(lat float64) bool { return lat >= -90 && lat <= 90 }
 // IsLongitude reports whether long is in [-180, 180].
 func IsLongitude(long float64) bool { return long >= -180 && long <= 180 }
 
-// DetailsOK reports, without reflection, whether an InteractionDetails with
-// these values passes every rule that the validator checks for it: the
-// fast path of validating a valid value. The validator stays the authority
-// (and the one to report problems); a differential fuzz test keeps the two
-// in agreement.
-func DetailsOK(asn uint32, at time.Time, countryCode, ja4, timezone string, latLong [2]float64, ip netip.Addr) bool {
-	return asn != 0 && !at.IsZero() && IsTimestamp(at) &&
-		IsCountryCode(countryCode) && JA4Problem(ja4) == "" && IsTimezone(timezone) &&
-		IsLatitude(latLong[0]) && IsLongitude(latLong[1]) &&
-		ip.IsValid() && ip.Zone() == ""
-}
-
 // Value returns the field's value as a T, without allocating when the field
 // is addressable (it is when the struct was passed by pointer). ok is false
 // when the field is not a T.
