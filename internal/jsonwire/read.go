@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/authflow-dev/authflow-go/internal/safetext"
 )
 
 // MaxDepth is how deeply arrays and objects may nest, as in encoding/json:
@@ -224,10 +222,32 @@ func boundPath(path string) string {
 // maxPathKey bounds how much of one key a path shows.
 const maxPathKey = 64
 
-// writeKey writes a key into a path, escaped and shortened, so that a
-// hostile key cannot make a path large or forge log lines.
+// writeKey writes a key into a path, shortened to maxPathKey bytes (marked
+// with "…") and, when it holds anything but printable ASCII, escaped as
+// strconv.QuoteToGraphic escapes, so that a hostile key can neither make a
+// path large nor forge log lines.
 func writeKey(b *strings.Builder, key []byte) {
-	b.WriteString(safetext.Bounded(string(key), maxPathKey))
+	plain := len(key) <= maxPathKey
+	for i := 0; plain && i < len(key); i++ {
+		plain = ' ' <= key[i] && key[i] < 0x7f
+	}
+	if plain {
+		b.Write(key)
+		return
+	}
+	cut := len(key) > maxPathKey
+	if cut {
+		i := maxPathKey
+		for i > 0 && !utf8.RuneStart(key[i]) {
+			i-- // cut before a rune, not inside it
+		}
+		key = key[:i]
+	}
+	q := strconv.QuoteToGraphic(string(key))
+	b.WriteString(q[1 : len(q)-1])
+	if cut {
+		b.WriteString("…")
+	}
 }
 
 // Fail records an error about the value being read: an [*Error] at the

@@ -1015,3 +1015,31 @@ func TestReaderStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestPathKeysEscapedAndBounded: a key in a problem's path shows printable
+// ASCII as it is, anything else escaped, and at most maxPathKey bytes of
+// the key, cut between runes.
+func TestPathKeysEscapedAndBounded(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("k", maxPathKey+10)
+	cases := []struct{ key, path string }{
+		{"plain key", "plain key"},
+		{`a\nb`, `a\nb`},         // the JSON escape of a newline
+		{`bell\u0007`, `bell\a`}, // a control character
+		{`\u2028x`, `\u2028x`},   // a line separator forges log lines
+		{"é", "é"},               // graphic Unicode stays
+		{long, strings.Repeat("k", maxPathKey) + "…"},
+		{strings.Repeat("k", maxPathKey-1) + "é", strings.Repeat("k", maxPathKey-1) + "…"},
+	}
+	for _, c := range cases {
+		err := readAll(`{"`+c.key+`":true}`, func(r *Reader) {
+			if r.BeginObject() {
+				for r.More() {
+					r.Key()
+					r.Fail("test", "refused")
+				}
+			}
+		})
+		checkProblem(t, c.key, err, c.path, "test", "refused")
+	}
+}
