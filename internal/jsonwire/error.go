@@ -19,6 +19,10 @@ type Error struct {
 	// Message says what was wrong, without the path, such as "must be a
 	// string, not a number".
 	Message string
+
+	// When Message names Offset, what stands before and after it, so that
+	// Reader.FailWithin can name the offset in an enclosing document.
+	before, after string
 }
 
 // The rules a Reader reports. Their words are those of the API's problem

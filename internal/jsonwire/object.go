@@ -2,6 +2,8 @@ package jsonwire
 
 import (
 	"bytes"
+	"math/bits"
+	"slices"
 	"strconv"
 )
 
@@ -16,15 +18,19 @@ import (
 func (r *Reader) Field(keys []string) int {
 	f := r.frame(r.depth - 1)
 	key := f.key
-	for i, k := range keys {
-		if len(k) == len(key) && len(k) > 0 && k[0] == key[0] && k == string(key) {
-			if f.seen&(1<<i) != 0 {
-				r.Fail(RuleDuplicateKey, "repeats a key of the object")
-				return -1
-			}
-			f.seen |= 1 << i
-			return i
+	// A document whose keys come in the order of keys, as the codecs write
+	// them, has its key where the last one met ends.
+	i := bits.Len64(f.seen)
+	if i >= len(keys) || keys[i] != string(key) {
+		i = slices.Index(keys, string(key))
+	}
+	if i >= 0 {
+		if f.seen&(1<<i) != 0 {
+			r.Fail(RuleDuplicateKey, "repeats a key of the object")
+			return -1
 		}
+		f.seen |= 1 << i
+		return i
 	}
 	for _, k := range keys {
 		if bytes.EqualFold(key, []byte(k)) {
@@ -37,18 +43,45 @@ func (r *Reader) Field(keys []string) int {
 	return -1
 }
 
-// RawValue reads the next value, checking it as [Reader.Skip] does, and
-// returns its bytes in the input and their offset, so that another decoder
-// can read the value on its own; [Reader.FailWithin] then reports that
-// decoder's error as r's. It returns nil once r has failed.
+// RawValue returns the bytes of the next value and their offset in the
+// input, so that another decoder can read the value on its own;
+// [Reader.FailWithin] then reports that decoder's error as r's. It finds
+// the value's end by its brackets and strings alone and checks nothing
+// else, which is the other decoder's work: every byte is read once
+// strictly. null gives nil, as does a Reader that has failed.
 func (r *Reader) RawValue() (raw []byte, offset int) {
 	r.skipSpace()
 	start := r.pos
-	r.skipValue()
-	if r.err != nil {
+	if r.err != nil || r.Null() {
 		return nil, start
 	}
-	return r.data[start:r.pos], start
+	d, i, depth := r.data, start, 0
+scan:
+	for i < len(d) {
+		c := d[i]
+		switch {
+		case c == '"':
+			i = stringEnd(d, i+1)
+		case c == '{' || c == '[':
+			depth++
+			i++
+		case c == '}' || c == ']':
+			if depth == 0 {
+				break scan // the enclosing container's end, after a scalar
+			}
+			depth--
+			i++
+		case depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			break scan
+		default:
+			i++
+		}
+		if depth == 0 && (c == '"' || c == '}' || c == ']') {
+			break
+		}
+	}
+	r.pos = min(i, len(d))
+	return d[start:r.pos], start
 }
 
 // Strings reads an array of strings: nil for null, and an empty slice for
@@ -80,4 +113,26 @@ func (r *Reader) Strings() []string {
 		ss = append(ss, r.StringValue())
 	}
 	return ss
+}
+
+// stringEnd returns the index just past the quote that ends the string
+// whose contents start at d[i], or len(d)+1 when none does.
+func stringEnd(d []byte, i int) int {
+	for {
+		j := bytes.IndexByte(d[i:], '"')
+		if j < 0 {
+			return len(d) + 1
+		}
+		i += j
+		// The quote ends the string unless an odd number of backslashes
+		// escapes it; the string's opening quote stops the count.
+		k := i
+		for d[k-1] == '\\' {
+			k--
+		}
+		if (i-k)%2 == 0 {
+			return i + 1
+		}
+		i++
+	}
 }

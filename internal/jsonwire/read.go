@@ -274,12 +274,13 @@ func (r *Reader) FailWithin(offset int, err *Error) {
 	if r.err != nil {
 		return
 	}
-	r.err = &Error{
-		Offset:  offset + err.Offset,
-		Path:    boundPath(JoinPath(r.Path(), err.Path)),
-		Rule:    err.Rule,
-		Message: err.Message,
+	e := *err
+	e.Offset += offset
+	e.Path = boundPath(JoinPath(r.Path(), err.Path))
+	if e.before != "" {
+		e.Message = e.before + strconv.Itoa(e.Offset) + e.after
 	}
+	r.err = &e
 }
 
 // JoinPath returns the JSON path of rel within the value at prefix.
@@ -298,7 +299,18 @@ func JoinPath(prefix, rel string) string {
 
 // syntaxError records a malformed document at the current offset.
 func (r *Reader) syntaxError(msg string) {
-	r.Fail(RuleSyntax, "malformed JSON at offset "+strconv.Itoa(r.pos)+": "+msg)
+	r.failAtOffset(RuleSyntax, "malformed JSON at offset ", ": "+msg)
+}
+
+// failAtOffset records an error whose message names the offset at which r
+// stopped, between before and after, so that [Reader.FailWithin] can name
+// it again as an offset in the enclosing document.
+func (r *Reader) failAtOffset(rule, before, after string) {
+	if r.err != nil {
+		return
+	}
+	r.Fail(rule, before+strconv.Itoa(r.pos)+after)
+	r.err.before, r.err.after = before, after
 }
 
 // unexpected records a syntax error about the byte at the current offset, or
@@ -718,7 +730,7 @@ func (r *Reader) readNumber() []byte {
 // invalidUTF8 records a string that is not valid UTF-8 at the current
 // offset.
 func (r *Reader) invalidUTF8() {
-	r.Fail(RuleUTF8, "invalid UTF-8 at offset "+strconv.Itoa(r.pos))
+	r.failAtOffset(RuleUTF8, "invalid UTF-8 at offset ", "")
 }
 
 // readString reads the string at r.pos, checking it: it refuses control
@@ -818,7 +830,7 @@ func (r *Reader) escape(s []byte) (rn rune, n int) {
 				}
 			}
 		}
-		r.Fail(RuleUTF8, "lone surrogate "+string(s[:6])+" at offset "+strconv.Itoa(r.pos))
+		r.failAtOffset(RuleUTF8, "lone surrogate "+string(s[:6])+" at offset ", "")
 		return 0, 0
 	default:
 		r.pos++

@@ -1043,3 +1043,52 @@ func TestPathKeysEscapedAndBounded(t *testing.T) {
 		checkProblem(t, c.key, err, c.path, "test", "refused")
 	}
 }
+
+// TestReaderRawValue checks where RawValue finds a value's end, by its
+// brackets and strings alone, and that a syntax or UTF-8 error of the value
+// read on its own names its offset in the whole document.
+func TestReaderRawValue(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		value, raw string // raw: what RawValue returns of `{"a":` + value
+		rule, msg  string // the error of reading raw strictly, rebased
+	}{
+		{`{"b":"x"}}`, `{"b":"x"}`, "", ""},
+		{`{"b":"}\"]"} , "c":1}`, `{"b":"}\"]"}`, "", ""},
+		{`{"b":"\\"}}`, `{"b":"\\"}`, "", ""},
+		{`[1,[2,{}]]}`, `[1,[2,{}]]`, "", ""},
+		{`"s,}"}`, `"s,}"`, "", ""},
+		{`12.5e3}`, `12.5e3`, "", ""},
+		{`true ,"c":1}`, `true`, "", ""},
+		{`{"b":[}}`, `{"b":[}}`, RuleSyntax, "malformed JSON at offset 11: invalid character '}' looking for beginning of value"},
+		{`{"b":"x`, `{"b":"x`, RuleSyntax, "malformed JSON at offset 12: unexpected end of input"},
+		{"{\"b\":\"\xff\"}}", "{\"b\":\"\xff\"}", RuleUTF8, "invalid UTF-8 at offset 11"},
+		{`{"b":"\ud800"}}`, `{"b":"\ud800"}`, RuleUTF8, `lone surrogate \ud800 at offset 11`},
+	}
+	for _, c := range cases {
+		doc := `{"a":` + c.value
+		var r Reader
+		r.Reset([]byte(doc))
+		r.BeginObject()
+		r.More()
+		raw, offset := r.RawValue()
+		if string(raw) != c.raw || offset != len(`{"a":`) {
+			t.Errorf("%s: RawValue() = %q, %d; want %q, 5", doc, raw, offset, c.raw)
+			continue
+		}
+		err := readAll(string(raw), func(inner *Reader) { inner.Skip() })
+		if c.rule == "" {
+			if err != nil {
+				t.Errorf("%s: reading %q: %v", doc, raw, err)
+			}
+			continue
+		}
+		var ie *Error
+		if !stderrors.As(err, &ie) {
+			t.Errorf("%s: reading %q: %v, want an *Error", doc, raw, err)
+			continue
+		}
+		r.FailWithin(offset, ie)
+		checkProblem(t, doc, r.Err(), JoinPath("a", ie.Path), c.rule, c.msg)
+	}
+}
