@@ -75,12 +75,12 @@ type Authflow struct {
 	// non-empty, none twice.
 	FactorNames FactorNames `json:"factor_names"`
 	// FirstSeen is the device as first seen, or nil (JSON null).
-	FirstSeen *interaction.Details `json:"first_seen"`
+	FirstSeen *interaction.Details `json:"first_seen" validate:"-"`
 	// ID names the authflow. Required.
 	ID ids.AuthflowID `json:"id" validate:"required"`
 	// LastSeen is the device as last seen, or nil (JSON null). When both are
 	// set, LastSeen.At must not be before FirstSeen.At.
-	LastSeen *interaction.Details `json:"last_seen"`
+	LastSeen *interaction.Details `json:"last_seen" validate:"-"`
 	// PlanName names the plan, such as "basic". Required.
 	PlanName string `json:"plan_name" validate:"required"`
 	// PoolID names the pool the authflow belongs to. Required.
@@ -186,10 +186,7 @@ var (
 		Rules:   []validation.Rule{{Tag: string(apierrors.RuleStatus), Message: statusMessage, Check: anyStatus}},
 		Structs: structRules,
 	}
-	structRules = []validation.StructRule{
-		{Fn: checkAuthflow, Type: Authflow{}},
-		{Fn: validation.CheckLatLong, Type: interaction.Details{}},
-	}
+	structRules = []validation.StructRule{{Fn: checkAuthflow, Type: Authflow{}}}
 )
 
 const statusMessage = "must be one of new, pending, finished, complete, cancelled"
@@ -265,6 +262,23 @@ func checkAuthflow(sl validator.StructLevel) {
 		return true
 	})
 	validation.ReportOmitted(sl, more)
+	// The snapshots are checked by their own rules, at their place.
+	for _, s := range [...]struct {
+		path string
+		d    *interaction.Details
+	}{{"first_seen", a.FirstSeen}, {"last_seen", a.LastSeen}} {
+		if s.d == nil {
+			continue
+		}
+		e, _ := s.d.Validate().(*apierrors.Error)
+		if e == nil {
+			continue
+		}
+		for _, p := range e.Problems() {
+			validation.Report(sl, s.path+"."+p.Path, p.Rule, p.Message)
+		}
+		validation.ReportOmitted(sl, e.Omitted())
+	}
 	if lastSeenBeforeFirst(a) {
 		validation.Report(sl, "last_seen.at", apierrors.RuleNotBeforeFirstSeen, "must not be before first_seen.at")
 	}

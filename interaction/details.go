@@ -27,6 +27,8 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/go-playground/validator/v10"
+
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/internal/validation"
 )
@@ -143,11 +145,22 @@ func (d *Details) Validate() error {
 	if d.ok() {
 		return nil
 	}
-	return validator.Check(d)
+	return rules.Check(d)
 }
 
-// validator checks Details with the rules of its tags and its position's
+// rules checks Details with the rules of its tags and its position's
 // struct-level rule.
-var validator = validation.Validator{
-	Structs: []validation.StructRule{{Fn: validation.CheckLatLong, Type: Details{}}},
+var rules = validation.Validator{
+	Structs: []validation.StructRule{{Fn: checkLatLong, Type: Details{}}},
+}
+
+// checkLatLong reports a latitude or a longitude out of range.
+func checkLatLong(sl validator.StructLevel) {
+	d := validation.StructValue[Details](sl)
+	if !validation.IsLatitude(d.LatLong[0]) {
+		validation.Report(sl, "lat_long[0]", apierrors.RuleLatitude, "must be a latitude from -90 to 90")
+	}
+	if !validation.IsLongitude(d.LatLong[1]) {
+		validation.Report(sl, "lat_long[1]", apierrors.RuleLongitude, "must be a longitude from -180 to 180")
+	}
 }

@@ -89,23 +89,6 @@ func IsTimestamp(t time.Time) bool {
 // maxUnixSeconds bounds a timestamp, as decoding bounds it.
 const maxUnixSeconds = 1e18
 
-// CheckLatLong is the struct-level rule of InteractionDetails' position: it
-// reports a latitude outside [-90, 90] or a longitude outside [-180, 180]
-// (NaN is outside) at the index each has in the JSON array. It reads the
-// struct's LatLong field, a [2]float64.
-func CheckLatLong(sl validator.StructLevel) {
-	ll := sl.Current().FieldByName("LatLong")
-	if ll.Kind() != reflect.Array || ll.Len() != 2 {
-		panic("validation: CheckLatLong on a struct without a [2]float64 LatLong field")
-	}
-	if lat := ll.Index(0).Float(); !IsLatitude(lat) {
-		Report(sl, "lat_long[0]", apierrors.RuleLatitude, "must be a latitude from -90 to 90")
-	}
-	if long := ll.Index(1).Float(); !IsLongitude(long) {
-		Report(sl, "lat_long[1]", apierrors.RuleLongitude, "must be a longitude from -180 to 180")
-	}
-}
-
 // IsLatitude reports whether lat is in [-90, 90].
 func IsLatitude(lat float64) bool { return lat >= -90 && lat <= 90 }
 
