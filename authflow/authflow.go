@@ -29,11 +29,8 @@
 // value cannot hold what the JSON says, ignores unknown keys and keeps a
 // status it does not know, so a client keeps working when the API grows;
 // [Authflow.Validate] checks every rule of the API. Both report what is
-// wrong as an [*errors.Error] of this module's errors package, whose
-// Problems name each JSON path and rule ([errors.Problem]).
-//
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
-// [errors.Problem]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Problem
+// wrong as an [*apierrors.Error] of this module's errors package, whose
+// Problems name each JSON path and rule ([apierrors.Problem]).
 package authflow
 
 import (
@@ -123,10 +120,10 @@ type ObjectType struct{}
 type SuccessStatus struct{}
 
 // Validate checks a against every rule of the API and returns nil or an
-// [*errors.Error] listing each problem by JSON path, such as
+// [*apierrors.Error] listing each problem by JSON path, such as
 // "first_seen.country_code": code required_value when every problem is a
 // missing value, invalid_value otherwise. The rules, by the name each has in
-// the validate tags, in [errors.Problem].Rule and as an errors.Rule
+// the validate tags, in [apierrors.Problem].Rule and as an errors.Rule
 // constant:
 //
 //   - required: an ID is the zero ID; status or plan_name is empty; an
@@ -144,8 +141,6 @@ type SuccessStatus struct{}
 // title is free text. Validate of a valid Authflow allocates nothing but
 // what parsing return_url takes. Validate of a nil *Authflow returns an
 // error of code required_value, with one problem at the root.
-//
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (a *Authflow) Validate() error {
 	return a.validate(false)
 }

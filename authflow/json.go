@@ -10,9 +10,8 @@ import (
 // The JSON methods of the leaf types. Authflow and FetchResponse have none:
 // their JSON comes from their struct tags.
 
-// MarshalJSON implements [json.Marshaler]: an array of strings, [] for nil.
-//
-// [json.Marshaler]: https://pkg.go.dev/encoding/json#Marshaler
+// MarshalJSON implements [encoding/json.Marshaler]: an array of strings,
+// [] for nil.
 func (names FactorNames) MarshalJSON() ([]byte, error) {
 	n := 2
 	for _, name := range names {
@@ -25,22 +24,15 @@ func (names FactorNames) MarshalJSON() ([]byte, error) {
 func (ObjectType) String() string { return Type }
 
 // AppendText implements [encoding.TextAppender]: it appends "authflow".
-//
-// [encoding.TextAppender]: https://pkg.go.dev/encoding#TextAppender
 func (ObjectType) AppendText(b []byte) ([]byte, error) { return append(b, Type...), nil }
 
 // MarshalText implements [encoding.TextMarshaler]: "authflow", which
 // encoding/json writes as a JSON string.
-//
-// [encoding.TextMarshaler]: https://pkg.go.dev/encoding#TextMarshaler
 func (ObjectType) MarshalText() ([]byte, error) { return []byte(Type), nil }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it accepts exactly
-// "authflow", and fails for any other text with an [*errors.Error] of code
+// "authflow", and fails for any other text with an [*apierrors.Error] of code
 // unexpected_ref_type (rule ref_type).
-//
-// [encoding.TextUnmarshaler]: https://pkg.go.dev/encoding#TextUnmarshaler
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (*ObjectType) UnmarshalText(text []byte) error {
 	if string(text) == Type {
 		return nil
@@ -67,22 +59,15 @@ func quoteShort(text []byte) string {
 func (SuccessStatus) String() string { return statusSuccess }
 
 // AppendText implements [encoding.TextAppender]: it appends "success".
-//
-// [encoding.TextAppender]: https://pkg.go.dev/encoding#TextAppender
 func (SuccessStatus) AppendText(b []byte) ([]byte, error) { return append(b, statusSuccess...), nil }
 
 // MarshalText implements [encoding.TextMarshaler]: "success", which
 // encoding/json writes as a JSON string.
-//
-// [encoding.TextMarshaler]: https://pkg.go.dev/encoding#TextMarshaler
 func (SuccessStatus) MarshalText() ([]byte, error) { return []byte(statusSuccess), nil }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it accepts exactly
-// "success", and fails for any other text with an [*errors.Error] of code
+// "success", and fails for any other text with an [*apierrors.Error] of code
 // invalid_value (rule envelope).
-//
-// [encoding.TextUnmarshaler]: https://pkg.go.dev/encoding#TextUnmarshaler
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (*SuccessStatus) UnmarshalText(text []byte) error {
 	if string(text) == statusSuccess {
 		return nil

@@ -69,11 +69,9 @@ func (c Code) HTTPStatus() int {
 }
 
 // Error returns the code's text form, such as "not_found". A Code is an
-// error so that it can be the target of errors.Is, and so that a [Store]
+// error so that it can be the target of errors.Is, and so that a [github.com/authflow-dev/authflow-go/authflow.Store]
 // or an authorizer may return one as it is: a server answers a bare Code
 // with its status and a generic message.
-//
-// [Store]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/authflow#Store
 func (c Code) Error() string { return string(c) }
 
 func (c Code) apiCode() Code { return c }

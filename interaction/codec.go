@@ -57,7 +57,7 @@ func appendUint(b []byte, n uint64) []byte {
 }
 
 // DecodeDetails reads an InteractionDetails object, as json.Unmarshal into
-// a [Details] reads it, and strictly: it fails with an [*errors.Error]
+// a [Details] reads it, and strictly: it fails with an [*apierrors.Error]
 // whose problem names the JSON path ("remote_ip") and the rule for
 // malformed JSON (code bad_request, rule syntax), a key repeated at any
 // depth or an unknown key that equals a known one but for case
@@ -66,8 +66,6 @@ func appendUint(b []byte, n uint64) []byte {
 // rules (uint32, unix_time, lat_long, range, ip). Unknown keys are ignored;
 // null gives nil and no error. The result is not validated: call
 // [Details.Validate].
-//
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func DecodeDetails(data []byte) (*Details, error) {
 	var r jsonwire.Reader
 	r.Reset(data)

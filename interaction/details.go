@@ -113,7 +113,7 @@ func (ll LatLong) Lat() float64 { return ll[0] }
 func (ll LatLong) Long() float64 { return ll[1] }
 
 // Validate checks d against every rule of the API and returns nil or an
-// [*errors.Error] listing each problem by JSON path: code required_value
+// [*apierrors.Error] listing each problem by JSON path: code required_value
 // when every problem is a missing value, invalid_value otherwise. The rules,
 // by problem rule:
 //
@@ -136,8 +136,6 @@ func (ll LatLong) Long() float64 { return ll[1] }
 // city, region_code and user_agent are free text. Validate of a nil
 // *Details returns an error of code required_value, with one problem at
 // the root.
-//
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (d *Details) Validate() error {
 	if d == nil {
 		return apierrors.Invalid(apierrors.Problem{Rule: apierrors.RuleRequired, Message: "the details are nil"})

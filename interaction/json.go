@@ -5,22 +5,17 @@ import (
 	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 )
 
-// MarshalJSON implements [json.Marshaler]: the number of Unix seconds,
+// MarshalJSON implements [encoding/json.Marshaler]: the number of Unix seconds,
 // exactly (see [UnixTime]).
-//
-// [json.Marshaler]: https://pkg.go.dev/encoding/json#Marshaler
 func (t UnixTime) MarshalJSON() ([]byte, error) {
 	return jsonwire.AppendUnixTime(make([]byte, 0, 24), t.Time), nil
 }
 
-// UnmarshalJSON implements [json.Unmarshaler]: it reads a number of Unix
+// UnmarshalJSON implements [encoding/json.Unmarshaler]: it reads a number of Unix
 // seconds, exactly, as a time in UTC (see [UnixTime]). null leaves t
 // unchanged, as encoding/json's convention asks. It fails, leaving t
-// unchanged, with an [*errors.Error] of rule type (not a number) or
+// unchanged, with an [*apierrors.Error] of rule type (not a number) or
 // unix_time (10^18 seconds or more from 1970).
-//
-// [json.Unmarshaler]: https://pkg.go.dev/encoding/json#Unmarshaler
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (t *UnixTime) UnmarshalJSON(data []byte) error {
 	var r jsonwire.Reader
 	r.Reset(data)
@@ -37,13 +32,10 @@ func (t *UnixTime) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// UnmarshalJSON implements [json.Unmarshaler]. It reads the array
+// UnmarshalJSON implements [encoding/json.Unmarshaler]. It reads the array
 // [latitude, longitude], which must hold exactly two numbers; null leaves
-// ll unchanged. It fails, leaving ll unchanged, with an [*errors.Error] of
+// ll unchanged. It fails, leaving ll unchanged, with an [*apierrors.Error] of
 // rule lat_long (not two numbers), type or range (a number beyond float64).
-//
-// [json.Unmarshaler]: https://pkg.go.dev/encoding/json#Unmarshaler
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (ll *LatLong) UnmarshalJSON(data []byte) error {
 	var r jsonwire.Reader
 	r.Reset(data)

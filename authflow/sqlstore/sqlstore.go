@@ -92,8 +92,6 @@
 //
 // The round-trip tests cover the field once the fixture the tests store,
 // examples.Authflow, sets it.
-//
-// [apierrors.NotFound]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#NotFound
 package sqlstore
 
 import (
@@ -217,13 +215,11 @@ func (s *Store) Close() error {
 // Put stores flow, inserting it or replacing the flow with its ID, in one
 // statement: a concurrent fetch sees the old flow or the new one, whole.
 //
-// It validates flow first: an invalid flow returns the [*errors.Error] of
+// It validates flow first: an invalid flow returns the [*apierrors.Error] of
 // [authflow.Authflow.Validate] and writes nothing. It also refuses, with an
 // *errors.Error whose problems have rule utf8, a flow holding text the
 // store cannot keep exactly: text that is not valid UTF-8 and, on
 // PostgreSQL, text holding U+0000.
-//
-// [*errors.Error]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#Error
 func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 	if flow == nil {
 		return errors.New("sqlstore: Put: nil *Authflow")
@@ -252,8 +248,6 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 // are partly NULL) returns an error that says which column is wrong; it is
 // no API error the handler would send, so the handler answers 500 and logs
 // it.
-//
-// [apierrors.NotFound]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#NotFound
 func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 	stmt, err := s.prepared(ctx, &s.fetch)
 	if err != nil {
@@ -289,8 +283,6 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 
 // Delete removes the flow with the given ID. It returns
 // [apierrors.NotFound] when there is none.
-//
-// [apierrors.NotFound]: https://pkg.go.dev/github.com/authflow-dev/authflow-go/errors#NotFound
 func (s *Store) Delete(ctx context.Context, id ids.AuthflowID) error {
 	stmt, err := s.prepared(ctx, &s.del)
 	if err != nil {
