@@ -466,3 +466,45 @@ func TestClientTolerance(t *testing.T) {
 		})
 	}
 }
+
+// TestClientRefusesLenientErrorEnvelopes: an error envelope that only a
+// lenient decoder would read (a repeated key, a key that differs from a
+// known one only in case, invalid UTF-8) is reported as any body the
+// client cannot read: code unexpected, with the HTTP status, and nothing of
+// what the server claimed.
+func TestClientRefusesLenientErrorEnvelopes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, body string
+		code       apierrors.Code // what the client reports
+		status     int
+	}{
+		{"an envelope", `{"status":"error","code":"not_found","message":"no such flow"}`, apierrors.NotFound, 404},
+		{"an unknown code", `{"status":"error","code":"gone_fishing","message":"m"}`, "gone_fishing", 404},
+		{"code twice", `{"status":"error","code":"not_found","code":"not_permitted","message":"m"}`, apierrors.Unexpected, 404},
+		{"status twice", `{"status":"error","status":"error","code":"not_found"}`, apierrors.Unexpected, 404},
+		{`"Code"`, `{"status":"error","Code":"not_permitted","code":"not_found"}`, apierrors.Unexpected, 404},
+		{`"MESSAGE"`, `{"status":"error","code":"not_found","MESSAGE":"m"}`, apierrors.Unexpected, 404},
+		{"invalid UTF-8", "{\"status\":\"error\",\"code\":\"not_found\",\"message\":\"\xff\"}", apierrors.Unexpected, 404},
+		{"a lone surrogate", `{"status":"error","code":"not_found","message":"\ud800"}`, apierrors.Unexpected, 404},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			url := fake(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusNotFound)
+				_, _ = w.Write([]byte(c.body))
+			})
+			_, err := fetchSeed(t, url, noRetry)
+			var want []string
+			if c.code == apierrors.Unexpected {
+				want = []string{"HTTP 404 Not Found: not an API error envelope"}
+			}
+			e := wantAPIError(t, err, c.code, c.status, want...)
+			if c.code == apierrors.Unexpected && (strings.Contains(e.Error(), "not_permitted") || strings.Contains(e.Error(), "no such flow")) {
+				t.Errorf("Error() = %q repeats what the refused body claimed", e.Error())
+			}
+		})
+	}
+}
