@@ -2,16 +2,14 @@ package authflow
 
 import (
 	"errors"
-	"fmt"
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/interaction"
 	"github.com/authflow-dev/authflow-go/internal/jsonwire"
 )
 
-// The fast, strict codec: what the handler and the client use, and what
-// json.Marshal and json.Unmarshal give through the struct tags, without
-// reflection.
+// The fast, strict codec of the success envelope, and the readers of the
+// leaf values that Authflow's own codec (in authflow.go) shares with it.
 
 // AppendFetchResponse appends the success envelope of flow,
 // {"status":"success","summary":{…}}, to dst and returns the extended
@@ -37,64 +35,6 @@ const (
 	envelopeStart = `{"status":"success","summary":`
 	envelopeEnd   = '}'
 )
-
-// AppendAuthflow appends flow's JSON form to dst and returns the extended
-// buffer: exactly the bytes json.Marshal writes for *flow. It fails,
-// returning dst unchanged, where [AppendFetchResponse] does.
-func AppendAuthflow(dst []byte, flow *Authflow) ([]byte, error) {
-	if flow == nil {
-		return dst, errors.New("authflow: encoding a nil *Authflow")
-	}
-	a := flow
-	b := append(dst, `{"account_id":"`...)
-	b, _ = a.AccountID.AppendText(b)
-	b = append(b, `","device_id":"`...)
-	b, _ = a.DeviceID.AppendText(b)
-	b = append(b, `","domain_id":"`...)
-	b, _ = a.DomainID.AppendText(b)
-	b = append(b, `","factor_names":`...)
-	b = jsonwire.AppendStrings(b, a.FactorNames)
-	b = append(b, `,"first_seen":`...)
-	b, err := appendDetails(b, a.FirstSeen)
-	if err != nil {
-		return dst, fmt.Errorf("authflow: encoding first_seen.lat_long: %w", err)
-	}
-	b = append(b, `,"id":"`...)
-	b, _ = a.ID.AppendText(b)
-	b = append(b, `","last_seen":`...)
-	if b, err = appendDetails(b, a.LastSeen); err != nil {
-		return dst, fmt.Errorf("authflow: encoding last_seen.lat_long: %w", err)
-	}
-	b = append(b, `,"plan_name":`...)
-	b = jsonwire.AppendString(b, a.PlanName)
-	b = append(b, `,"pool_id":"`...)
-	b, _ = a.PoolID.AppendText(b)
-	b = append(b, `","required_email":`...)
-	if a.RequiredEmail == nil {
-		b = append(b, "null"...)
-	} else {
-		b = jsonwire.AppendString(b, *a.RequiredEmail)
-	}
-	b = append(b, `,"return_url":`...)
-	b = jsonwire.AppendString(b, a.ReturnURL)
-	b = append(b, `,"session_id":"`...)
-	b, _ = a.SessionID.AppendText(b)
-	b = append(b, `","status":`...)
-	b = jsonwire.AppendString(b, string(a.Status))
-	b = append(b, `,"title":`...)
-	b = jsonwire.AppendString(b, a.Title)
-	b = append(b, `,"type":"`+Type+`"}`...)
-	return b, nil
-}
-
-// appendDetails appends d's JSON form, or null for nil. It fails only for a
-// latitude or longitude that JSON cannot represent.
-func appendDetails(b []byte, d *interaction.Details) ([]byte, error) {
-	if d == nil {
-		return append(b, "null"...), nil
-	}
-	return d.AppendJSON(b)
-}
 
 // DecodeFetchResponse reads a success envelope, {"status":"success",
 // "summary":{…}}, and returns its summary, never nil when the error is nil.
@@ -156,103 +96,6 @@ const (
 )
 
 var envelopeKeys = [...]string{statusKey: "status", summaryKey: "summary"}
-
-// DecodeAuthflow reads an Authflow summary object, as json.Unmarshal into an
-// [Authflow] reads it, and as strictly as [DecodeFetchResponse] reads the
-// summary of an envelope; problem paths are relative to the summary
-// ("first_seen.remote_ip"). The result is never nil when the error is nil.
-func DecodeAuthflow(data []byte) (*Authflow, error) {
-	var r jsonwire.Reader
-	r.Reset(data)
-	flow := new(Authflow)
-	decodeAuthflow(&r, flow)
-	r.End()
-	if err := r.Err(); err != nil {
-		return nil, apierrors.FromDecode(err)
-	}
-	return flow, nil
-}
-
-// decodeAuthflow reads an Authflow object into a, which is zero. null, like
-// a missing "type", is a missing value.
-func decodeAuthflow(r *jsonwire.Reader, a *Authflow) {
-	if r.Peek() == jsonwire.Null {
-		r.Fail(string(apierrors.RuleRequired), "is required, not null")
-		return
-	}
-	if !r.BeginObject() {
-		return
-	}
-	sawType := false
-	for r.More() {
-		switch r.Field(authflowKeys[:]) {
-		case accountIDKey:
-			decodeID(r, &a.AccountID)
-		case deviceIDKey:
-			decodeID(r, &a.DeviceID)
-		case domainIDKey:
-			decodeID(r, &a.DomainID)
-		case factorNamesKey:
-			a.FactorNames = r.Strings()
-		case firstSeenKey:
-			a.FirstSeen = decodeDetails(r)
-		case idKey:
-			decodeID(r, &a.ID)
-		case lastSeenKey:
-			a.LastSeen = decodeDetails(r)
-		case planNameKey:
-			a.PlanName = r.StringValue()
-		case poolIDKey:
-			decodeID(r, &a.PoolID)
-		case requiredEmailKey:
-			if !r.Null() {
-				email := r.StringValue()
-				a.RequiredEmail = &email
-			}
-		case returnURLKey:
-			a.ReturnURL = r.StringValue()
-		case sessionIDKey:
-			decodeID(r, &a.SessionID)
-		case statusFieldKey:
-			a.Status = Status(r.StringValue())
-		case titleKey:
-			a.Title = r.StringValue()
-		case typeKey:
-			sawType = true
-			decodeConst(r, Type, refTypeProblem)
-		}
-	}
-	if !sawType {
-		r.FailAt("type", string(apierrors.RuleRequired), `is required: must be "`+Type+`"`)
-	}
-}
-
-// The members of an Authflow's JSON form, by index in authflowKeys.
-const (
-	accountIDKey = iota
-	deviceIDKey
-	domainIDKey
-	factorNamesKey
-	firstSeenKey
-	idKey
-	lastSeenKey
-	planNameKey
-	poolIDKey
-	requiredEmailKey
-	returnURLKey
-	sessionIDKey
-	statusFieldKey
-	titleKey
-	typeKey
-)
-
-var authflowKeys = [...]string{
-	accountIDKey: "account_id", deviceIDKey: "device_id", domainIDKey: "domain_id",
-	factorNamesKey: "factor_names", firstSeenKey: "first_seen", idKey: "id",
-	lastSeenKey: "last_seen", planNameKey: "plan_name", poolIDKey: "pool_id",
-	requiredEmailKey: "required_email", returnURLKey: "return_url", sessionIDKey: "session_id",
-	statusFieldKey: "status", titleKey: "title", typeKey: "type",
-}
 
 // decodeConst reads a string that must be want; problem says what is wrong
 // with another one. null is a missing value.
