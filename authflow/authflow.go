@@ -36,6 +36,8 @@ package authflow
 import (
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strconv"
 
 	"github.com/go-playground/validator/v10"
@@ -171,6 +173,28 @@ func (a *Authflow) Clone() *Authflow {
 		c.LastSeen = &d
 	}
 	return &c
+}
+
+// equal reports whether a and b hold the same values, as their JSON forms
+// show them: a nil and an empty FactorNames are the same, -0 and 0 are not.
+func (a *Authflow) equal(b *Authflow) bool {
+	return a.AccountID == b.AccountID && a.DeviceID == b.DeviceID && a.DomainID == b.DomainID &&
+		slices.Equal(a.FactorNames, b.FactorNames) && sameDetails(a.FirstSeen, b.FirstSeen) &&
+		a.ID == b.ID && sameDetails(a.LastSeen, b.LastSeen) && a.PlanName == b.PlanName &&
+		a.PoolID == b.PoolID && (a.RequiredEmail == nil) == (b.RequiredEmail == nil) &&
+		(a.RequiredEmail == nil || *a.RequiredEmail == *b.RequiredEmail) &&
+		a.ReturnURL == b.ReturnURL && a.SessionID == b.SessionID && a.Status == b.Status &&
+		a.Title == b.Title
+}
+
+// sameDetails reports whether x and y are both nil or hold the same values,
+// the latitude and longitude to the bit.
+func sameDetails(x, y *interaction.Details) bool {
+	if x == nil || y == nil {
+		return x == y
+	}
+	return *x == *y && math.Float64bits(x.LatLong[0]) == math.Float64bits(y.LatLong[0]) &&
+		math.Float64bits(x.LatLong[1]) == math.Float64bits(y.LatLong[1])
 }
 
 // The Authflow's own JSON codec, fast and strict: what the handler and the

@@ -49,18 +49,36 @@ type Store interface {
 // use; the zero value is not usable: make one with [NewMemoryStore].
 type MemoryStore struct {
 	mu    sync.RWMutex
-	flows map[ids.AuthflowID]*Authflow // guarded by mu; never modified, never handed out
+	flows map[ids.AuthflowID]memoryEntry // guarded by mu
+}
+
+// A memoryEntry is a stored flow, never modified and never handed out, and,
+// when the flow is valid, its JSON: what the handler serves when nothing
+// changed the copy it was given, without validating and encoding the flow
+// again on every request.
+type memoryEntry struct {
+	flow    *Authflow
+	summary []byte // nil for an invalid flow
+}
+
+// entry makes the entry of a copy of flow.
+func entry(flow *Authflow) memoryEntry {
+	e := memoryEntry{flow: flow.Clone()}
+	if e.flow.Validate() == nil {
+		e.summary, _ = AppendAuthflow(nil, e.flow)
+	}
+	return e
 }
 
 // NewMemoryStore returns a MemoryStore holding copies of the given flows. It
 // fails, naming its index, if a flow is nil.
 func NewMemoryStore(flows ...*Authflow) (*MemoryStore, error) {
-	s := &MemoryStore{flows: make(map[ids.AuthflowID]*Authflow, len(flows))}
+	s := &MemoryStore{flows: make(map[ids.AuthflowID]memoryEntry, len(flows))}
 	for i, f := range flows {
 		if f == nil {
 			return nil, fmt.Errorf("authflow: NewMemoryStore: flow %d is nil", i)
 		}
-		s.flows[f.ID] = f.Clone()
+		s.flows[f.ID] = entry(f)
 	}
 	return s, nil
 }
@@ -75,9 +93,9 @@ func (s *MemoryStore) Put(flow *Authflow) error {
 	if flow == nil {
 		return errNilFlow
 	}
-	c := flow.Clone()
+	e := entry(flow)
 	s.mu.Lock()
-	s.flows[c.ID] = c
+	s.flows[e.flow.ID] = e
 	s.mu.Unlock()
 	return nil
 }
@@ -101,14 +119,23 @@ func (s *MemoryStore) Len() int {
 // FetchAuthflow implements [Store]: it returns a copy of the stored flow, or
 // [apierrors.NotFound], or ctx's error when ctx is done.
 func (s *MemoryStore) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
-	if err := ctx.Err(); err != nil {
+	e, err := s.lookup(ctx, id)
+	if err != nil {
 		return nil, err
 	}
+	return e.flow.Clone(), nil
+}
+
+// lookup returns the entry of the flow id.
+func (s *MemoryStore) lookup(ctx context.Context, id ids.AuthflowID) (memoryEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return memoryEntry{}, err
+	}
 	s.mu.RLock()
-	f, ok := s.flows[id]
+	e, ok := s.flows[id]
 	s.mu.RUnlock()
 	if !ok {
-		return nil, apierrors.NotFound
+		return memoryEntry{}, apierrors.NotFound
 	}
-	return f.Clone(), nil
+	return e, nil
 }
