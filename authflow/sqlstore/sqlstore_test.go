@@ -533,36 +533,13 @@ func TestContext(t *testing.T) {
 		if err := e.store.Migrate(ctx); !errors.Is(err, context.Canceled) {
 			t.Errorf("Migrate: %v", err)
 		}
-		// A new store's first statements are prepared under the context.
+		// A new store's first calls, too.
 		fresh := e.newStore(t, e.db)
 		if _, err := fresh.FetchAuthflow(ctx, flow.ID); !errors.Is(err, context.Canceled) {
 			t.Errorf("FetchAuthflow, first call: %v", err)
 		}
 		if _, err := fresh.FetchAuthflow(context.Background(), flow.ID); err != nil {
 			t.Errorf("FetchAuthflow after a cancelled first call: %v", err)
-		}
-	})
-}
-
-func TestClose(t *testing.T) {
-	t.Parallel()
-	forEach(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
-		flow := examples.Authflow()
-		if err := e.store.Put(ctx, flow); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.store.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.store.FetchAuthflow(ctx, flow.ID); err == nil {
-			t.Error("FetchAuthflow after Close succeeded")
-		}
-		if err := e.store.Put(ctx, flow); err == nil {
-			t.Error("Put after Close succeeded")
-		}
-		if err := e.db.PingContext(ctx); err != nil {
-			t.Errorf("Close closed the caller's *sql.DB: %v", err)
 		}
 	})
 }

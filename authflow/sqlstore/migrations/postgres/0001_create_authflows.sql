@@ -15,7 +15,7 @@
 -- distributed engines as it is. The two markers in double braces below are
 -- replaced by the hash partitioning that WithHashPartitions asks for, or by
 -- nothing.
-CREATE TABLE authflows (
+CREATE TABLE {{table}} (
     id_partition integer NOT NULL,
     id bytea NOT NULL,
     account_id bytea NOT NULL,
@@ -56,4 +56,4 @@ CREATE TABLE authflows (
     PRIMARY KEY (id_partition, id)
 ){{partition by}};
 {{partitions}}
-CREATE INDEX authflows_domain_id ON authflows (domain_id);
+CREATE INDEX {{table name}}_domain_id ON {{table}} (domain_id);

@@ -6,7 +6,7 @@
 -- column of REAL (or NUMERIC) affinity stores a whole-number double as an
 -- integer and reads back -0.0 as 0, while one without a type keeps the double
 -- as given.
-CREATE TABLE authflows (
+CREATE TABLE {{table}} (
     id_partition INTEGER NOT NULL,
     id BLOB NOT NULL,
     account_id BLOB NOT NULL,
@@ -46,4 +46,4 @@ CREATE TABLE authflows (
     last_seen_user_agent TEXT,
     PRIMARY KEY (id_partition, id)
 );
-CREATE INDEX authflows_domain_id ON authflows (domain_id);
+CREATE INDEX {{table name}}_domain_id ON {{table}} (domain_id);
