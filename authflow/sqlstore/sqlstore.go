@@ -13,13 +13,18 @@
 // github.com/jackc/pgx/v5/stdlib, and with modernc.org/sqlite, which is pure
 // Go: programs that use it build with CGO_ENABLED=0. The caller owns the
 // *sql.DB (its pool size, its DSN, closing it); the Store never opens or
-// closes one. Every method takes a context and honours it.
+// closes one. Every method takes a context and honours it. A Store holds no
+// connection and no prepared statement of its own: it needs no closing.
 //
 // # Schema
 //
 // [Store.Migrate] creates one table, authflows, from migrations embedded in
-// the package, and records each one it applies in authflows_migrations. A
-// row holds one flow, one column per field:
+// the package, and records each one it applies in authflows_migrations.
+// [WithTable] names the table otherwise ("flows", or "auth.flows" in a
+// schema of your own on PostgreSQL); the table of migrations, the index
+// and the partitions follow its name. A team that applies its migrations
+// with its own tool takes the same SQL files from [Migrations]. A row
+// holds one flow, one column per field:
 //
 //   - id and the five other IDs as their 20 bytes (PostgreSQL bytea, SQLite
 //     BLOB): keys sort by time and indexes stay small;
@@ -51,8 +56,11 @@
 //
 // # Reading and writing
 //
-// [Store.FetchAuthflow] is one query, by primary key: one round trip once its
-// statement is prepared on the connection. It answers as the handler
+// [Store.FetchAuthflow] is one query, by primary key: one round trip. Every
+// method sends its statement as SQL text with its arguments
+// ([database/sql.DB.QueryContext], [database/sql.DB.ExecContext]) and
+// prepares nothing itself: the driver decides (pgx prepares and caches each
+// statement on each connection by default). It answers as the handler
 // expects (see [authflow.Store]): an unknown ID is [apierrors.NotFound], and a
 // row that cannot be decoded is an error the handler answers 500 without
 // sending any of it. [Store.Put] validates the flow first and writes it with
@@ -62,6 +70,26 @@
 // Text must be valid UTF-8 (the API's JSON cannot carry anything else), and
 // on PostgreSQL, whose text type cannot hold U+0000, free of that character:
 // Put refuses other text rather than store something else.
+//
+// # PgBouncer
+//
+// Behind PgBouncer in transaction pooling mode, each transaction (each
+// statement, outside one) may run on another server connection, so
+// nothing may depend on a connection's session: the store does not, and
+// [Store.Migrate]'s lock is transaction-level. A prepared statement is
+// session state, though, and PgBouncer before 1.21 (Debian 12 ships 1.18)
+// does not carry them across server connections: set the driver not to
+// prepare named statements. With pgx, add to the URL
+//
+//	default_query_exec_mode=exec
+//
+// which pgx's documentation gives for PgBouncer and prefers to
+// simple_protocol: it keeps the extended protocol (arguments sent apart
+// from the SQL text, never interpolated into it) in one round trip, with
+// the unnamed statement only. Directly to PostgreSQL, set nothing: pgx's
+// default caches the statements, which is faster there. CI runs the
+// package's tests both ways, through Debian's PgBouncer 1.18 in
+// transaction mode.
 //
 // # SQLite
 //

@@ -12,9 +12,10 @@
 -- of strings, [] when there are none.
 --
 -- No sequences, no triggers: the schema runs on PostgreSQL-compatible
--- distributed engines as it is. The two markers in double braces below are
--- replaced by the hash partitioning that WithHashPartitions asks for, or by
--- nothing.
+-- distributed engines as it is. The markers in double braces below are
+-- replaced by the table's name (WithTable; authflows by default), that name
+-- without its schema, and the hash partitioning that WithHashPartitions asks
+-- for, or nothing.
 CREATE TABLE {{table}} (
     id_partition integer NOT NULL,
     id bytea NOT NULL,

@@ -1,6 +1,7 @@
 -- One row per authflow: the same columns as on PostgreSQL (see
 -- migrations/postgres), in SQLite's types. IDs are their 20 bytes;
--- id_partition is the partition of id.
+-- id_partition is the partition of id. {{table}} and {{table name}} are
+-- replaced by the table's name (WithTable; authflows by default).
 --
 -- The latitude and longitude columns have no declared type on purpose: a
 -- column of REAL (or NUMERIC) affinity stores a whole-number double as an
