@@ -23,8 +23,9 @@ type backend struct {
 // partitions is how many partitions the partitioned PostgreSQL table has.
 const partitions = 8
 
-// backends are the databases the suite runs against: SQLite, PostgreSQL, and
-// PostgreSQL with the table hash-partitioned.
+// backends are the databases the suite runs against: SQLite, PostgreSQL,
+// PostgreSQL with the table hash-partitioned, and PostgreSQL through
+// PgBouncer in transaction pooling mode (a database of its own per test).
 var backends = []backend{
 	{name: "sqlite", dialect: sqlstore.SQLite, fresh: dbtest.SQLiteFile, open: dbtest.OpenSQLite},
 	{name: "postgres", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres},
@@ -32,6 +33,7 @@ var backends = []backend{
 		name: "postgres_partitioned", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres,
 		opts: []sqlstore.Option{sqlstore.WithHashPartitions(partitions)},
 	},
+	{name: "pgbouncer", dialect: sqlstore.Postgres, fresh: dbtest.PgBouncerDatabase, open: dbtest.OpenPostgres},
 }
 
 // env is a migrated store on a fresh database of a backend.
@@ -61,7 +63,6 @@ func (e *env) newStore(t testing.TB, db *sql.DB) *sqlstore.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
 	return s
 }
 

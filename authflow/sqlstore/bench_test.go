@@ -12,9 +12,10 @@ import (
 )
 
 // The baselines: what a service would write by hand for the same table with
-// the same driver, a prepared single-row SELECT of the same columns into
-// plain values and a prepared INSERT … ON CONFLICT DO UPDATE, without the
-// checks and conversions the store makes. Run them side by side, in rounds
+// the same driver, a single-row SELECT of the same columns into plain values
+// and an INSERT … ON CONFLICT DO UPDATE, as SQL text that the driver
+// prepares and caches (or, through PgBouncer, does not), without the checks
+// and conversions the store makes. Run them side by side, in rounds
 // that interleave the two (-count=N would run each N times in a row, and a
 // shared machine's load drifts), and compare with benchstat:
 //
@@ -106,16 +107,6 @@ func benchEach(b *testing.B, f func(b *testing.B, e *env, flow *authflow.Authflo
 	}
 }
 
-func (e *env) prepare(b *testing.B, query string) *sql.Stmt {
-	b.Helper()
-	stmt, err := e.db.Prepare(e.bind(query))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stmt.Close() })
-	return stmt
-}
-
 func BenchmarkFetchAuthflow(b *testing.B) {
 	benchEach(b, func(b *testing.B, e *env, flow *authflow.Authflow) {
 		ctx := context.Background()
@@ -128,13 +119,13 @@ func BenchmarkFetchAuthflow(b *testing.B) {
 			}
 		})
 		b.Run("impl=raw", func(b *testing.B) {
-			stmt := e.prepare(b, "SELECT "+rawColumns+" FROM authflows WHERE id_partition = ? AND id = ?")
+			query := e.bind("SELECT " + rawColumns + " FROM authflows WHERE id_partition = ? AND id = ?")
 			key, _ := flow.ID.MarshalBinary()
 			var row rawRow
 			dest := row.dest()
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := stmt.QueryRowContext(ctx, int64(flow.ID.Partition()), key).Scan(dest...); err != nil {
+				if err := e.db.QueryRowContext(ctx, query, int64(flow.ID.Partition()), key).Scan(dest...); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -154,10 +145,10 @@ func BenchmarkPut(b *testing.B) {
 			}
 		})
 		b.Run("impl=raw", func(b *testing.B) {
-			stmt := e.prepare(b, rawUpsert())
+			query := e.bind(rawUpsert())
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := stmt.ExecContext(ctx, rawArgs(flow)...); err != nil {
+				if _, err := e.db.ExecContext(ctx, query, rawArgs(flow)...); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	apierrors "github.com/authflow-dev/authflow-go/errors"
@@ -207,15 +208,23 @@ func floatColumn[T any](name string, field func(*T) *float64) column[T] {
 	}
 }
 
-// textOf returns the text of a column's value.
+// textOf returns the text of a column's value, which must be valid UTF-8
+// (SQLite keeps whatever bytes a writer gave it as TEXT, and so does a
+// PostgreSQL database in SQL_ASCII).
 func textOf(src any) (string, error) {
+	var s string
 	switch src := src.(type) {
 	case string:
-		return src, nil
+		s = src
 	case []byte:
-		return string(src), nil
+		s = string(src)
+	default:
+		return "", typeError(src, "text")
 	}
-	return "", typeError(src, "text")
+	if !utf8.ValidString(s) {
+		return "", errors.New("text that is not valid UTF-8")
+	}
+	return s, nil
 }
 
 // intOf returns the integer of a column's value, which must be from lo to
@@ -265,12 +274,12 @@ func columnPath(i int) string {
 	return snapshots[i/len(detailsColumns)].name + "." + detailsColumns[i%len(detailsColumns)].name
 }
 
-// upsertSQL returns the statement that inserts a row or replaces every
-// column of the row with its key, with ? placeholders.
-func upsertSQL() string {
+// upsertSQL returns the statement that inserts a row into table or
+// replaces every column of the row with its key, with ? placeholders.
+func upsertSQL(table string) string {
 	cols := columnNames()
 	var b strings.Builder
-	b.WriteString("INSERT INTO authflows (id_partition, id, " + cols + ") VALUES (?, ?")
+	b.WriteString("INSERT INTO " + table + " (id_partition, id, " + cols + ") VALUES (?, ?")
 	b.WriteString(strings.Repeat(", ?", numColumns))
 	b.WriteString(") ON CONFLICT (id_partition, id) DO UPDATE SET ")
 	for i, c := range strings.Split(cols, ", ") {
@@ -283,9 +292,9 @@ func upsertSQL() string {
 }
 
 // selectSQL returns the statement that reads a row's columns besides its
-// key, by key.
-func selectSQL() string {
-	return "SELECT " + columnNames() + " FROM authflows WHERE id_partition = ? AND id = ?"
+// key from table, by key.
+func selectSQL(table string) string {
+	return "SELECT " + columnNames() + " FROM " + table + " WHERE id_partition = ? AND id = ?"
 }
 
 // rowArgs returns the arguments of upsertSQL for flow: its key, then the

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
 	_ "modernc.org/sqlite"             // the "sqlite" driver: pure Go
@@ -155,4 +157,37 @@ func ExampleWithHashPartitions() {
 		log.Fatal(err)
 	}
 	http.Handle(authflow.PathPrefix, h)
+}
+
+// For a migration tool: the SQL files that create the table auth.flows on
+// PostgreSQL, to copy into the tool's directory of migrations (or to hand
+// it as an fs.FS, for a tool that reads one).
+func ExampleMigrations() {
+	migrations, err := sqlstore.Migrations(sqlstore.Postgres, sqlstore.WithTable("auth.flows"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = fs.WalkDir(migrations, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		script, err := fs.ReadFile(migrations, name)
+		if err != nil {
+			return err
+		}
+		fmt.Println(name)
+		for line := range strings.Lines(string(script)) {
+			if strings.HasPrefix(line, "CREATE") {
+				fmt.Print("  ", line)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 0001_create_authflows.sql
+	//   CREATE TABLE auth.flows (
+	//   CREATE INDEX flows_domain_id ON auth.flows (domain_id);
 }

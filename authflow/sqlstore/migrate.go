@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"testing/fstest"
 	"time"
 )
 
@@ -58,8 +59,9 @@ const migrationLock int64 = 0x61757468666c6f77
 
 // Migrate creates the schema, or upgrades it to this version's, by applying
 // each embedded migration that the database has not recorded, in order, in
-// one transaction that also records them (table authflows_migrations:
-// version, name, applied_at). It is idempotent: with nothing to apply it
+// one transaction that also records them (in the table of the flows' name
+// + "_migrations", authflows_migrations by default: version, name,
+// applied_at). It is idempotent: with nothing to apply it
 // changes nothing. A database that a newer release migrated further is left
 // as it is.
 //
@@ -67,11 +69,13 @@ const migrationLock int64 = 0x61757468666c6f77
 // transaction first takes the transaction-level advisory lock
 // pg_advisory_xact_lock(0x61757468666c6f77), and on SQLite it is a BEGIN
 // IMMEDIATE transaction, retried while the database is busy, until ctx
-// ends. Whoever comes second waits, then finds the migrations recorded.
+// ends. Whoever comes second waits, then finds the migrations recorded. It
+// depends on no session state: the lock and everything else end with the
+// transaction, as PgBouncer's transaction pooling requires.
+//
+// A schema applied with another tool from [Migrations] has no record of
+// its migrations in that table: use one way or the other.
 func (s *Store) Migrate(ctx context.Context) error {
-	if s.closed.Load() {
-		return errClosed
-	}
 	ms, err := s.dialect.migrations()
 	if err != nil {
 		return err
@@ -104,7 +108,7 @@ func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
 	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
 		return fmt.Errorf("taking the advisory lock: %w", err)
 	}
-	if err := s.apply(ctx, tx, ms, `CREATE TABLE IF NOT EXISTS authflows_migrations (
+	if err := s.apply(ctx, tx, ms, `CREATE TABLE IF NOT EXISTS `+s.table+`_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
@@ -112,27 +116,27 @@ func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
 		return err
 	}
 	if s.partitions > 0 {
-		if err := checkPartitions(ctx, tx, s.partitions); err != nil {
+		if err := checkPartitions(ctx, tx, s.table, s.partitions); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
 }
 
-// checkPartitions checks that the table is hash-partitioned into n
+// checkPartitions checks that table is hash-partitioned into n
 // partitions.
-func checkPartitions(ctx context.Context, q querier, n int) error {
+func checkPartitions(ctx context.Context, q querier, table string, n int) error {
 	var partitioned bool
 	var have int
 	err := q.QueryRowContext(ctx, `SELECT c.relkind = 'p', (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid)
-FROM pg_class c WHERE c.oid = 'authflows'::regclass`).Scan(&partitioned, &have)
+FROM pg_class c WHERE c.oid = $1::regclass`, table).Scan(&partitioned, &have)
 	switch {
 	case err != nil:
-		return fmt.Errorf("checking the partitions of authflows: %w", err)
+		return fmt.Errorf("checking the partitions of %s: %w", table, err)
 	case !partitioned:
-		return fmt.Errorf("WithHashPartitions(%d), but the table authflows exists without partitions", n)
+		return fmt.Errorf("WithHashPartitions(%d), but the table %s exists without partitions", n, table)
 	case have != n:
-		return fmt.Errorf("WithHashPartitions(%d), but the table authflows exists with %d partitions", n, have)
+		return fmt.Errorf("WithHashPartitions(%d), but the table %s exists with %d partitions", n, table, have)
 	}
 	return nil
 }
@@ -160,7 +164,7 @@ func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	if err := s.apply(ctx, conn, ms, `CREATE TABLE IF NOT EXISTS authflows_migrations (
+	if err := s.apply(ctx, conn, ms, `CREATE TABLE IF NOT EXISTS `+s.table+`_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
@@ -178,23 +182,23 @@ func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {
 // records each migration of ms that it does not hold.
 func (s *Store) apply(ctx context.Context, q querier, ms []migration, createVersions string) error {
 	if _, err := q.ExecContext(ctx, createVersions); err != nil {
-		return fmt.Errorf("creating authflows_migrations: %w", err)
+		return fmt.Errorf("creating %s_migrations: %w", s.table, err)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT version FROM authflows_migrations")
+	rows, err := q.QueryContext(ctx, "SELECT version FROM "+s.table+"_migrations")
 	if err != nil {
-		return fmt.Errorf("reading authflows_migrations: %w", err)
+		return fmt.Errorf("reading %s_migrations: %w", s.table, err)
 	}
 	applied := map[int]bool{}
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
 			rows.Close()
-			return fmt.Errorf("reading authflows_migrations: %w", err)
+			return fmt.Errorf("reading %s_migrations: %w", s.table, err)
 		}
 		applied[v] = true
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return fmt.Errorf("reading authflows_migrations: %w", err)
+		return fmt.Errorf("reading %s_migrations: %w", s.table, err)
 	}
 	for _, m := range ms {
 		if applied[m.version] {
@@ -203,28 +207,64 @@ func (s *Store) apply(ctx context.Context, q querier, ms []migration, createVers
 		if _, err := q.ExecContext(ctx, s.render(m.sql)); err != nil {
 			return fmt.Errorf("applying %s: %w", m.name, err)
 		}
-		if _, err := q.ExecContext(ctx, s.dialect.bind("INSERT INTO authflows_migrations (version, name) VALUES (?, ?)"), m.version, m.name); err != nil {
+		if _, err := q.ExecContext(ctx, s.dialect.bind("INSERT INTO "+s.table+"_migrations (version, name) VALUES (?, ?)"), m.version, m.name); err != nil {
 			return fmt.Errorf("recording %s: %w", m.name, err)
 		}
 	}
 	return nil
 }
 
-// render replaces the markers of a migration: {{partition by}} by the
-// PARTITION BY clause of a hash-partitioned table, and {{partitions}} by the
-// statements that create its partitions; by nothing when the table is plain.
+// render replaces the markers of a migration: {{table}} by the table's
+// name as WithTable gave it, {{table name}} by that name without its
+// schema (for an index, which lives in its table's schema), {{partition
+// by}} by the PARTITION BY clause of a hash-partitioned table, and
+// {{partitions}} by the statements that create its partitions; the last
+// two by nothing when the table is plain.
 func (s *Store) render(sql string) string {
 	by, parts := "", ""
 	if s.partitions > 0 {
 		by = " PARTITION BY HASH (id_partition)"
 		var b strings.Builder
 		for i := range s.partitions {
-			fmt.Fprintf(&b, "CREATE TABLE authflows_p%d PARTITION OF authflows FOR VALUES WITH (MODULUS %d, REMAINDER %d);\n",
-				i, s.partitions, i)
+			fmt.Fprintf(&b, "CREATE TABLE %s_p%d PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d);\n",
+				s.table, i, s.table, s.partitions, i)
 		}
 		parts = b.String()
 	}
-	return strings.NewReplacer("{{partition by}}", by, "{{partitions}}", parts).Replace(sql)
+	_, name, ok := strings.Cut(s.table, ".")
+	if !ok {
+		name = s.table
+	}
+	return strings.NewReplacer("{{table}}", s.table, "{{table name}}", name,
+		"{{partition by}}", by, "{{partitions}}", parts).Replace(sql)
+}
+
+// Migrations returns the migrations that [Store.Migrate] applies for
+// dialect and the options (as [New] takes them: [WithTable],
+// [WithHashPartitions]), for a team that applies its migrations with a tool
+// of its own (goose, golang-migrate, atlas, …). The files are at the root
+// of the fs.FS, one per migration, named <version>_<name>.sql with a
+// four-digit version: in the order of their names, each is one SQL script,
+// statements ending with semicolons, without the records of
+// [Store.Migrate]'s table of migrations (the tool keeps its own). A tool
+// that wants other file names or annotations (golang-migrate's .up.sql,
+// goose's "-- +goose Up") can copy them with [fs.WalkDir].
+//
+// It returns New's error for options New refuses.
+func Migrations(dialect Dialect, opts ...Option) (fs.FS, error) {
+	s, err := configure(dialect, opts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: Migrations: %w", err)
+	}
+	ms, err := dialect.migrations()
+	if err != nil {
+		return nil, err
+	}
+	files := fstest.MapFS{}
+	for _, m := range ms {
+		files[m.name] = &fstest.MapFile{Data: []byte(s.render(m.sql)), Mode: 0o444}
+	}
+	return files, nil
 }
 
 // retryBusy calls f until it returns an error other than SQLite's "database

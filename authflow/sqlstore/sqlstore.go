@@ -13,13 +13,18 @@
 // github.com/jackc/pgx/v5/stdlib, and with modernc.org/sqlite, which is pure
 // Go: programs that use it build with CGO_ENABLED=0. The caller owns the
 // *sql.DB (its pool size, its DSN, closing it); the Store never opens or
-// closes one. Every method takes a context and honours it.
+// closes one. Every method takes a context and honours it. A Store holds no
+// connection and no prepared statement of its own: it needs no closing.
 //
 // # Schema
 //
 // [Store.Migrate] creates one table, authflows, from migrations embedded in
-// the package, and records each one it applies in authflows_migrations. A
-// row holds one flow, one column per field:
+// the package, and records each one it applies in authflows_migrations.
+// [WithTable] names the table otherwise ("flows", or "auth.flows" in a
+// schema of your own on PostgreSQL); the table of migrations, the index
+// and the partitions follow its name. A team that applies its migrations
+// with its own tool takes the same SQL files from [Migrations]. A row
+// holds one flow, one column per field:
 //
 //   - id and the five other IDs as their 20 bytes (PostgreSQL bytea, SQLite
 //     BLOB): keys sort by time and indexes stay small;
@@ -51,8 +56,11 @@
 //
 // # Reading and writing
 //
-// [Store.FetchAuthflow] is one query, by primary key: one round trip once its
-// statement is prepared on the connection. It answers as the handler
+// [Store.FetchAuthflow] is one query, by primary key: one round trip. Every
+// method sends its statement as SQL text with its arguments
+// ([database/sql.DB.QueryContext], [database/sql.DB.ExecContext]) and
+// prepares nothing itself: the driver decides (pgx prepares and caches each
+// statement on each connection by default). It answers as the handler
 // expects (see [authflow.Store]): an unknown ID is [apierrors.NotFound], and a
 // row that cannot be decoded is an error the handler answers 500 without
 // sending any of it. [Store.Put] validates the flow first and writes it with
@@ -62,6 +70,26 @@
 // Text must be valid UTF-8 (the API's JSON cannot carry anything else), and
 // on PostgreSQL, whose text type cannot hold U+0000, free of that character:
 // Put refuses other text rather than store something else.
+//
+// # PgBouncer
+//
+// Behind PgBouncer in transaction pooling mode, each transaction (each
+// statement, outside one) may run on another server connection, so
+// nothing may depend on a connection's session: the store does not, and
+// [Store.Migrate]'s lock is transaction-level. A prepared statement is
+// session state, though, and PgBouncer before 1.21 (Debian 12 ships 1.18)
+// does not carry them across server connections: set the driver not to
+// prepare named statements. With pgx, add to the URL
+//
+//	default_query_exec_mode=exec
+//
+// which pgx's documentation gives for PgBouncer and prefers to
+// simple_protocol: it keeps the extended protocol (arguments sent apart
+// from the SQL text, never interpolated into it) in one round trip, with
+// the unnamed statement only. Directly to PostgreSQL, set nothing: pgx's
+// default caches the statements, which is faster there. CI runs the
+// package's tests both ways, through Debian's PgBouncer 1.18 in
+// transaction mode.
 //
 // # SQLite
 //
@@ -101,8 +129,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/authflow-dev/authflow-go/authflow"
@@ -157,16 +183,102 @@ func WithHashPartitions(n int) Option {
 	return optionFunc(func(s *Store) { s.partitions = n; s.partitionsSet = true })
 }
 
+// DefaultTable is the table a Store keeps its flows in without [WithTable].
+const DefaultTable = "authflows"
+
+// WithTable makes the Store keep its flows in the table name instead of
+// [DefaultTable]. On PostgreSQL the name may be qualified with a schema,
+// such as "auth.flows"; the schema must exist. Every name the store
+// derives from it lives beside it: the table of migrations name +
+// "_migrations", the index name + "_domain_id", the partitions name +
+// "_p0" and on.
+//
+// The name is used as it is in every statement, so New refuses one that
+// would need quoting: each part must be lowercase ASCII letters, digits and
+// underscores, not starting with a digit, not one of PostgreSQL's reserved
+// words, and short enough that the derived names fit PostgreSQL's 63 bytes
+// (the table's part at most 52 bytes).
+func WithTable(name string) Option {
+	return optionFunc(func(s *Store) { s.table = name })
+}
+
+// maxTableName is the longest table name (without its schema) that leaves
+// room for the longest suffix, "_migrations", within PostgreSQL's 63 bytes.
+const maxTableName = 63 - len("_migrations")
+
+// checkTable returns what is wrong with the table name of WithTable.
+func checkTable(name string, dialect Dialect) error {
+	schema, table, qualified := strings.Cut(name, ".")
+	if !qualified {
+		schema, table = "", name
+	} else if dialect != Postgres {
+		return fmt.Errorf("WithTable(%q): a schema-qualified name needs PostgreSQL", name)
+	}
+	if err := checkIdentifier(table, maxTableName); err != nil {
+		return fmt.Errorf("WithTable(%q): %w", name, err)
+	}
+	if qualified {
+		if err := checkIdentifier(schema, 63); err != nil {
+			return fmt.Errorf("WithTable(%q): the schema: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// checkIdentifier returns what is wrong with id as an identifier that
+// needs no quoting, at most max bytes long.
+func checkIdentifier(id string, max int) error {
+	switch {
+	case id == "":
+		return errors.New("empty name")
+	case len(id) > max:
+		return fmt.Errorf("longer than %d bytes", max)
+	case id[0] >= '0' && id[0] <= '9':
+		return errors.New("starts with a digit")
+	case reservedWords[id]:
+		return errors.New("a reserved word of SQL")
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return fmt.Errorf("%q at byte %d: want lowercase ASCII letters, digits and underscores, which need no quoting", rune(c), i)
+		}
+	}
+	return nil
+}
+
+// reservedWords are PostgreSQL 15's reserved key words, which a table or
+// schema name cannot be without quotes.
+var reservedWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric authorization binary
+both case cast check collate collation column concurrently constraint create cross current_catalog
+current_date current_role current_schema current_time current_timestamp current_user default
+deferrable desc distinct do else end except false fetch for foreign freeze from full grant group
+having ilike in initially inner intersect into is isnull join lateral leading left like limit
+localtime localtimestamp natural not notnull null offset on only or order outer overlaps placing
+primary references returning right select session_user similar some symmetric table tablesample
+then to trailing true union unique user using variadic verbose when where window with`) {
+		m[w] = true
+	}
+	return m
+}()
+
 // A Store keeps authflows in a SQL database. It is an [authflow.Store], and is
 // safe for concurrent use. Make one with [New].
+//
+// A Store holds no resource of its own (no connection, no prepared
+// statement): it needs no closing, and it is done with when the caller
+// stops using it.
 type Store struct {
 	db            *sql.DB
 	dialect       Dialect
+	table         string
 	partitions    int
 	partitionsSet bool
 
-	fetch, put, del lazyStmt
-	closed          atomic.Bool
+	// The statements, as text in the dialect's placeholders: the driver
+	// prepares and caches them on each connection as it sees fit.
+	fetchSQL, putSQL, deleteSQL string
 }
 
 var _ authflow.Store = (*Store)(nil)
@@ -180,36 +292,39 @@ func New(db *sql.DB, dialect Dialect, opts ...Option) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: New: nil *sql.DB")
 	}
-	if dialect != Postgres && dialect != SQLite {
-		return nil, fmt.Errorf("sqlstore: New: unknown dialect %v", dialect)
+	s, err := configure(dialect, opts)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: New: %w", err)
 	}
-	s := &Store{db: db, dialect: dialect}
+	s.db = db
+	return s, nil
+}
+
+// configure returns a Store without its *sql.DB for dialect and opts, or
+// what is wrong with them.
+func configure(dialect Dialect, opts []Option) (*Store, error) {
+	if dialect != Postgres && dialect != SQLite {
+		return nil, fmt.Errorf("unknown dialect %v", dialect)
+	}
+	s := &Store{dialect: dialect, table: DefaultTable}
 	for _, o := range opts {
 		o.apply(s)
+	}
+	if err := checkTable(s.table, dialect); err != nil {
+		return nil, err
 	}
 	if s.partitionsSet {
 		switch {
 		case dialect != Postgres:
-			return nil, fmt.Errorf("sqlstore: New: WithHashPartitions needs PostgreSQL; %v has no partitioned tables", dialect)
+			return nil, fmt.Errorf("WithHashPartitions needs PostgreSQL; %v has no partitioned tables", dialect)
 		case s.partitions < 1 || s.partitions > MaxHashPartitions:
-			return nil, fmt.Errorf("sqlstore: New: WithHashPartitions(%d): want 1 to %d partitions", s.partitions, MaxHashPartitions)
+			return nil, fmt.Errorf("WithHashPartitions(%d): want 1 to %d partitions", s.partitions, MaxHashPartitions)
 		}
 	}
-	s.fetch.query = dialect.bind(selectSQL())
-	s.put.query = dialect.bind(upsertSQL())
-	s.del.query = dialect.bind("DELETE FROM authflows WHERE id_partition = ? AND id = ?")
+	s.fetchSQL = dialect.bind(selectSQL(s.table))
+	s.putSQL = dialect.bind(upsertSQL(s.table))
+	s.deleteSQL = dialect.bind("DELETE FROM " + s.table + " WHERE id_partition = ? AND id = ?")
 	return s, nil
-}
-
-// errClosed is returned by a Store's methods after Close.
-var errClosed = errors.New("sqlstore: store is closed")
-
-// Close releases the statements the Store prepared. It does not close the
-// *sql.DB, which belongs to the caller. After Close the Store's methods
-// fail.
-func (s *Store) Close() error {
-	s.closed.Store(true)
-	return errors.Join(s.fetch.close(), s.put.close(), s.del.close())
 }
 
 // Put stores flow, inserting it or replacing the flow with its ID, in one
@@ -231,11 +346,7 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 	if err := checkText(flow, args[2:], s.dialect == Postgres); err != nil {
 		return err
 	}
-	stmt, err := s.prepared(ctx, &s.put)
-	if err != nil {
-		return err
-	}
-	if _, err := stmt.ExecContext(ctx, args...); err != nil {
+	if _, err := s.db.ExecContext(ctx, s.putSQL, args...); err != nil {
 		return fmt.Errorf("sqlstore: put %s: %w", flow.ID, err)
 	}
 	return nil
@@ -249,11 +360,7 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 // no API error the handler would send, so the handler answers 500 and logs
 // it.
 func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
-	stmt, err := s.prepared(ctx, &s.fetch)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := stmt.QueryContext(ctx, int64(id.Partition()), binaryID(id))
+	rows, err := s.db.QueryContext(ctx, s.fetchSQL, int64(id.Partition()), binaryID(id))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: fetch %s: %w", id, err)
 	}
@@ -284,11 +391,7 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 // Delete removes the flow with the given ID. It returns
 // [apierrors.NotFound] when there is none.
 func (s *Store) Delete(ctx context.Context, id ids.AuthflowID) error {
-	stmt, err := s.prepared(ctx, &s.del)
-	if err != nil {
-		return err
-	}
-	res, err := stmt.ExecContext(ctx, int64(id.Partition()), binaryID(id))
+	res, err := s.db.ExecContext(ctx, s.deleteSQL, int64(id.Partition()), binaryID(id))
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete %s: %w", id, err)
 	}
@@ -307,55 +410,6 @@ func (s *Store) Delete(ctx context.Context, id ids.AuthflowID) error {
 func binaryID(id ids.AuthflowID) []byte {
 	b, _ := id.AppendBinary(make([]byte, 0, ids.BinaryLen))
 	return b
-}
-
-// prepared returns l's statement, preparing it on first use.
-func (s *Store) prepared(ctx context.Context, l *lazyStmt) (*sql.Stmt, error) {
-	if s.closed.Load() {
-		return nil, errClosed
-	}
-	return l.get(ctx, s.db)
-}
-
-// A lazyStmt is a statement prepared on first use: a Store can be made
-// before its table exists, and a failed attempt (the table missing, a
-// cancelled context) is not remembered.
-type lazyStmt struct {
-	query string
-
-	mu     sync.Mutex
-	stmt   atomic.Pointer[sql.Stmt]
-	closed bool // guarded by mu
-}
-
-func (l *lazyStmt) get(ctx context.Context, db *sql.DB) (*sql.Stmt, error) {
-	if st := l.stmt.Load(); st != nil {
-		return st, nil
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.closed {
-		return nil, errClosed
-	}
-	if st := l.stmt.Load(); st != nil {
-		return st, nil
-	}
-	st, err := db.PrepareContext(ctx, l.query)
-	if err != nil {
-		return nil, fmt.Errorf("sqlstore: prepare: %w", err)
-	}
-	l.stmt.Store(st)
-	return st, nil
-}
-
-func (l *lazyStmt) close() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.closed = true
-	if st := l.stmt.Swap(nil); st != nil {
-		return st.Close()
-	}
-	return nil
 }
 
 // bind returns query with its ? placeholders written as d wants them: $1,

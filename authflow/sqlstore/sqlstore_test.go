@@ -368,8 +368,9 @@ func TestText(t *testing.T) {
 // genericBody is what the handler answers to any failure it hides.
 const genericBody = `{"status":"error","code":"unexpected","message":"internal server error"}`
 
-// TestCorruptRow writes rows that cannot be decoded with raw SQL and checks
-// that each is a 500 through the handler, with nothing of the row in the
+// TestCorruptRow writes rows that cannot be decoded with raw SQL (invalid
+// UTF-8 in any text column among them) and checks that each is a 500
+// through the handler, with nothing of the row in the
 // response and the column named in the log.
 func TestCorruptRow(t *testing.T) {
 	t.Parallel()
@@ -396,6 +397,18 @@ func TestCorruptRow(t *testing.T) {
 		{"asn beyond 32 bits", "last_seen_asn", int64(1) << 32, false},
 		{"text in an integer column", "first_seen_at_s", "SECRET", true},
 	}
+	// Invalid UTF-8 in each text column, which SQLite keeps as it is given
+	// (PostgreSQL refuses the bytes in a UTF8 database, as the test
+	// server's is, so only SQLite can hold such a row here).
+	for _, column := range []string{"status", "plan_name", "title", "return_url", "required_email",
+		"first_seen_city", "first_seen_country_code", "first_seen_ja4_fingerprint", "first_seen_region_code",
+		"first_seen_remote_ip", "first_seen_timezone", "last_seen_user_agent"} {
+		cases = append(cases, struct {
+			name, column string
+			value        any
+			sqliteOnly   bool
+		}{column + " invalid UTF-8", column, "SECRET \xff\xfe", true})
+	}
 	forEach(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
 		flow := examples.Authflow()
@@ -418,7 +431,8 @@ func TestCorruptRow(t *testing.T) {
 			if rec.Code != http.StatusInternalServerError || rec.Body.String() != genericBody {
 				t.Errorf("%s: answered %d %s, want 500 %s", c.name, rec.Code, rec.Body, genericBody)
 			}
-			if strings.Contains(rec.Body.String(), "SECRET") || strings.Contains(rec.Body.String(), c.column) {
+			if strings.Contains(rec.Body.String(), "SECRET") ||
+				!strings.Contains(genericBody, c.column) && strings.Contains(rec.Body.String(), c.column) {
 				t.Errorf("%s: the response tells of the row: %s", c.name, rec.Body)
 			}
 			if !strings.Contains(logs.String(), "sqlstore: row "+flow.ID.String()) {
@@ -533,36 +547,13 @@ func TestContext(t *testing.T) {
 		if err := e.store.Migrate(ctx); !errors.Is(err, context.Canceled) {
 			t.Errorf("Migrate: %v", err)
 		}
-		// A new store's first statements are prepared under the context.
+		// A new store's first calls, too.
 		fresh := e.newStore(t, e.db)
 		if _, err := fresh.FetchAuthflow(ctx, flow.ID); !errors.Is(err, context.Canceled) {
 			t.Errorf("FetchAuthflow, first call: %v", err)
 		}
 		if _, err := fresh.FetchAuthflow(context.Background(), flow.ID); err != nil {
 			t.Errorf("FetchAuthflow after a cancelled first call: %v", err)
-		}
-	})
-}
-
-func TestClose(t *testing.T) {
-	t.Parallel()
-	forEach(t, func(t *testing.T, e *env) {
-		ctx := context.Background()
-		flow := examples.Authflow()
-		if err := e.store.Put(ctx, flow); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.store.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.store.FetchAuthflow(ctx, flow.ID); err == nil {
-			t.Error("FetchAuthflow after Close succeeded")
-		}
-		if err := e.store.Put(ctx, flow); err == nil {
-			t.Error("Put after Close succeeded")
-		}
-		if err := e.db.PingContext(ctx); err != nil {
-			t.Errorf("Close closed the caller's *sql.DB: %v", err)
 		}
 	})
 }

@@ -28,9 +28,9 @@ type database struct {
 	store *sqlstore.Store
 }
 
-// Close closes the store, then the database.
+// Close closes the database.
 func (d *database) Close() error {
-	return errors.Join(d.store.Close(), d.db.Close())
+	return d.db.Close()
 }
 
 // openDB opens the database spec names (sqlite:PATH or a postgres:// or
@@ -89,11 +89,9 @@ func openDB(ctx context.Context, spec string, log *slog.Logger) (d *database, er
 	}
 	d = &database{db: db, store: store}
 	if err := store.Migrate(ctx); err != nil {
-		store.Close()
 		return nil, err
 	}
 	if err := loadFixtures(ctx, d, log); err != nil {
-		store.Close()
 		return nil, err
 	}
 	log.Info("serving from the database", "db", shown, "dialect", dialect.String())

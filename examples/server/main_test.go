@@ -278,7 +278,6 @@ func TestDemoServerDatabase(t *testing.T) {
 		if err := store.Put(context.Background(), changed); err != nil {
 			t.Fatal(err)
 		}
-		store.Close()
 		db.Close()
 
 		// From the environment this time.

@@ -1,10 +1,12 @@
 // Package dbtest gives tests the databases they need: a fresh PostgreSQL
-// schema on the server named by AUTHFLOW_TEST_POSTGRES, and a fresh SQLite
-// file. Only tests import it.
+// schema on the server named by AUTHFLOW_TEST_POSTGRES, a fresh PostgreSQL
+// database reached through the PgBouncer named by AUTHFLOW_TEST_PGBOUNCER,
+// and a fresh SQLite file. Only tests import it.
 //
-// A test that needs PostgreSQL is skipped when the server is not there,
-// with a message that says how to start one, except under CI (CI=true),
-// where it fails: CI provides the server (.ci/postgres.sh).
+// A test that needs PostgreSQL (or PgBouncer) is skipped when the server is
+// not there, with a message that says how to start one, except under CI
+// (CI=true), where it fails: CI provides the servers (.ci/postgres.sh,
+// .ci/pgbouncer.sh).
 package dbtest
 
 import (
@@ -12,6 +14,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,10 +35,14 @@ const HowToStart = "set " + PostgresEnv + "=postgres://… or start a private se
 
 // reachable caches whether the server answered, so that a run without one
 // tries once.
-var reachable = sync.OnceValues(func() (string, error) {
-	dsn := os.Getenv(PostgresEnv)
+var reachable = sync.OnceValues(func() (string, error) { return ping(PostgresEnv) })
+
+// ping returns the URL that the environment variable env holds, and
+// whether a server answers there.
+func ping(env string) (string, error) {
+	dsn := os.Getenv(env)
 	if dsn == "" {
-		return "", errNotSet
+		return "", errors.New(env + " is not set")
 	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -45,13 +52,7 @@ var reachable = sync.OnceValues(func() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return dsn, db.PingContext(ctx)
-})
-
-type notSet struct{}
-
-func (notSet) Error() string { return PostgresEnv + " is not set" }
-
-var errNotSet error = notSet{}
+}
 
 // PostgresURL returns the URL of the test server, skipping the test (or,
 // under CI, failing it) when there is none or it does not answer.
@@ -68,15 +69,68 @@ func PostgresURL(t testing.TB) string {
 	return ""
 }
 
+// PgBouncerEnv is the environment variable holding the URL of a PgBouncer
+// in transaction pooling mode in front of the server of [PostgresEnv], with
+// the driver's setting for it, such as
+// postgres://authflow@/authflow_test?host=/tmp/authflow-pgbouncer&port=6432&default_query_exec_mode=exec.
+// Every database name must reach the database of that name on the server.
+const PgBouncerEnv = "AUTHFLOW_TEST_PGBOUNCER"
+
+var pgbouncerReachable = sync.OnceValues(func() (string, error) { return ping(PgBouncerEnv) })
+
+// PgBouncerDatabase creates a database of its own on the test server for
+// t, over the direct connection, and returns the URL that reaches it
+// through PgBouncer. (A schema of its own would need search_path, a
+// startup parameter PgBouncer refuses.) The test is skipped (or, under CI,
+// fails) when PgBouncer or the server is not there. The database is
+// dropped when t ends.
+func PgBouncerDatabase(t testing.TB) string {
+	t.Helper()
+	dsn, err := pgbouncerReachable()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PgBouncer is required under CI: %v (.ci/run provides it with .ci/pgbouncer.sh)", err)
+		}
+		t.Skipf("no PgBouncer: %v; to run this test, start one with: eval \"$(bash .ci/pgbouncer.sh)\"", err)
+	}
+	admin, err := sql.Open("pgx", PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "test_" + randomHex()
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		// FORCE: PgBouncer keeps its server connections open.
+		if _, err := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
+			t.Errorf("dropping database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// randomHex returns 12 random hexadecimal digits.
+func randomHex() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 // PostgresSchema creates a schema of its own on the test server for t, and
 // returns the server's URL with that schema as the search path. The schema
 // is dropped when t ends.
 func PostgresSchema(t testing.TB) string {
 	t.Helper()
 	dsn := PostgresURL(t)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "test_" + hex.EncodeToString(b[:])
+	schema := "test_" + randomHex()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -12,10 +12,11 @@
 -- of strings, [] when there are none.
 --
 -- No sequences, no triggers: the schema runs on PostgreSQL-compatible
--- distributed engines as it is. The two markers in double braces below are
--- replaced by the hash partitioning that WithHashPartitions asks for, or by
--- nothing.
-CREATE TABLE authflows (
+-- distributed engines as it is. The markers in double braces below are
+-- replaced by the table's name (WithTable; authflows by default), that name
+-- without its schema, and the hash partitioning that WithHashPartitions asks
+-- for, or nothing.
+CREATE TABLE {{table}} (
     id_partition integer NOT NULL,
     id bytea NOT NULL,
     account_id bytea NOT NULL,
@@ -56,4 +57,4 @@ CREATE TABLE authflows (
     PRIMARY KEY (id_partition, id)
 ){{partition by}};
 {{partitions}}
-CREATE INDEX authflows_domain_id ON authflows (domain_id);
+CREATE INDEX {{table name}}_domain_id ON {{table}} (domain_id);

@@ -1,12 +1,13 @@
 -- One row per authflow: the same columns as on PostgreSQL (see
 -- migrations/postgres), in SQLite's types. IDs are their 20 bytes;
--- id_partition is the partition of id.
+-- id_partition is the partition of id. {{table}} and {{table name}} are
+-- replaced by the table's name (WithTable; authflows by default).
 --
 -- The latitude and longitude columns have no declared type on purpose: a
 -- column of REAL (or NUMERIC) affinity stores a whole-number double as an
 -- integer and reads back -0.0 as 0, while one without a type keeps the double
 -- as given.
-CREATE TABLE authflows (
+CREATE TABLE {{table}} (
     id_partition INTEGER NOT NULL,
     id BLOB NOT NULL,
     account_id BLOB NOT NULL,
@@ -46,4 +47,4 @@ CREATE TABLE authflows (
     last_seen_user_agent TEXT,
     PRIMARY KEY (id_partition, id)
 );
-CREATE INDEX authflows_domain_id ON authflows (domain_id);
+CREATE INDEX {{table name}}_domain_id ON {{table}} (domain_id);
