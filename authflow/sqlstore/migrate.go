@@ -68,6 +68,7 @@ const migrationLock int64 = 0x61757468666c6f77
 // pg_advisory_xact_lock(0x61757468666c6f77), and on SQLite it is a BEGIN
 // IMMEDIATE transaction, retried while the database is busy, until ctx
 // ends. Whoever comes second waits, then finds the migrations recorded.
+// With [WithCitus], the same transaction distributes the table.
 func (s *Store) Migrate(ctx context.Context) error {
 	if s.closed.Load() {
 		return errClosed
@@ -116,6 +117,11 @@ func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
 			return err
 		}
 	}
+	if s.citus {
+		if err := distribute(ctx, tx, tableName); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
 }
 
@@ -135,6 +141,34 @@ FROM pg_class c WHERE c.oid = 'authflows'::regclass`).Scan(&partitioned, &have)
 		return fmt.Errorf("WithHashPartitions(%d), but the table authflows exists with %d partitions", n, have)
 	}
 	return nil
+}
+
+// tableName is the table of flows.
+const tableName = "authflows"
+
+// distribute distributes table on Citus by id_partition, unless it is
+// distributed so already.
+func distribute(ctx context.Context, q querier, table string) error {
+	var method, column sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT partmethod::text, column_to_column_name(logicalrelid, partkey)
+FROM pg_dist_partition WHERE logicalrelid = $1::regclass`, table).Scan(&method, &column)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := q.ExecContext(ctx, "SELECT create_distributed_table($1, 'id_partition')", table); err != nil {
+			return fmt.Errorf("WithCitus: distributing %s: %w", table, err)
+		}
+		// Rows the table held before are on the workers now; the copy
+		// left on the coordinator is read by nothing.
+		if _, err := q.ExecContext(ctx, "SELECT truncate_local_data_after_distributing_table($1)", table); err != nil {
+			return fmt.Errorf("WithCitus: truncating the coordinator's copy of %s: %w", table, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("WithCitus: reading how %s is distributed (is the citus extension created in this database?): %w", table, err)
+	case method.String == "h" && column.String == "id_partition":
+		return nil
+	}
+	return fmt.Errorf("WithCitus, but the table %s is a Citus table distributed otherwise (method %q, column %q)", table, method.String, column.String)
 }
 
 func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {

@@ -157,6 +157,28 @@ func WithHashPartitions(n int) Option {
 	return optionFunc(func(s *Store) { s.partitions = n; s.partitionsSet = true })
 }
 
+// WithCitus makes [Store.Migrate] distribute the table on Citus by its
+// partition column, with create_distributed_table('authflows',
+// 'id_partition'), in the transaction and under the lock in which it applies
+// the migrations: fetch, put and delete by ID then each run on one shard.
+// Migrate must talk to the coordinator, in a database with the citus
+// extension. The table takes Citus's defaults: citus.shard_count shards
+// (32 unless set), colocated with the other tables distributed by an integer
+// column with as many shards, so that tables distributed by the partition of
+// their IDs join authflows on one worker. authflows_migrations stays a table
+// of the coordinator.
+//
+// A table that an earlier Migrate created without the option is distributed
+// then, its rows copied to the workers and the coordinator's local copy
+// truncated; a table distributed by id_partition already is left as it is;
+// any other Citus table (distributed by another column, a reference table)
+// fails Migrate. New refuses the option with [SQLite], and with
+// [WithHashPartitions]: Citus already splits the table by the hash of
+// id_partition, into shards.
+func WithCitus() Option {
+	return optionFunc(func(s *Store) { s.citus = true })
+}
+
 // A Store keeps authflows in a SQL database. It is an [authflow.Store], and is
 // safe for concurrent use. Make one with [New].
 type Store struct {
@@ -164,6 +186,7 @@ type Store struct {
 	dialect       Dialect
 	partitions    int
 	partitionsSet bool
+	citus         bool
 
 	fetch, put, del lazyStmt
 	closed          atomic.Bool
@@ -193,6 +216,14 @@ func New(db *sql.DB, dialect Dialect, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("sqlstore: New: WithHashPartitions needs PostgreSQL; %v has no partitioned tables", dialect)
 		case s.partitions < 1 || s.partitions > MaxHashPartitions:
 			return nil, fmt.Errorf("sqlstore: New: WithHashPartitions(%d): want 1 to %d partitions", s.partitions, MaxHashPartitions)
+		}
+	}
+	if s.citus {
+		switch {
+		case dialect != Postgres:
+			return nil, fmt.Errorf("sqlstore: New: WithCitus needs PostgreSQL with the citus extension, not %v", dialect)
+		case s.partitionsSet:
+			return nil, errors.New("sqlstore: New: WithCitus and WithHashPartitions: Citus already splits the table by the hash of id_partition; use one of them")
 		}
 	}
 	s.fetch.query = dialect.bind(selectSQL())
