@@ -15,6 +15,8 @@ type backend struct {
 	name    string
 	dialect sqlstore.Dialect
 	opts    []sqlstore.Option
+	// partitions is the number of hash partitions opts ask for, or 0.
+	partitions int
 	// fresh returns the DSN of a new, empty database for t, and opens it.
 	fresh func(t testing.TB) string
 	open  func(t testing.TB, dsn string) *sql.DB
@@ -23,14 +25,19 @@ type backend struct {
 // partitions is how many partitions the partitioned PostgreSQL table has.
 const partitions = 8
 
-// backends are the databases the suite runs against: SQLite, PostgreSQL, and
-// PostgreSQL with the table hash-partitioned.
+// backends are the databases the suite runs against: SQLite, PostgreSQL,
+// PostgreSQL with the table hash-partitioned, and Citus (when
+// AUTHFLOW_TEST_CITUS names a coordinator) with the table distributed.
 var backends = []backend{
 	{name: "sqlite", dialect: sqlstore.SQLite, fresh: dbtest.SQLiteFile, open: dbtest.OpenSQLite},
 	{name: "postgres", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres},
 	{
 		name: "postgres_partitioned", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres,
-		opts: []sqlstore.Option{sqlstore.WithHashPartitions(partitions)},
+		opts: []sqlstore.Option{sqlstore.WithHashPartitions(partitions)}, partitions: partitions,
+	},
+	{
+		name: "citus", dialect: sqlstore.Postgres, fresh: dbtest.CitusSchema, open: dbtest.OpenPostgres,
+		opts: []sqlstore.Option{sqlstore.WithCitus()},
 	},
 }
 

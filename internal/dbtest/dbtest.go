@@ -1,6 +1,7 @@
 // Package dbtest gives tests the databases they need: a fresh PostgreSQL
-// schema on the server named by AUTHFLOW_TEST_POSTGRES, and a fresh SQLite
-// file. Only tests import it.
+// schema on the server named by AUTHFLOW_TEST_POSTGRES or on the Citus
+// coordinator named by AUTHFLOW_TEST_CITUS, and a fresh SQLite file. Only
+// tests import it.
 //
 // A test that needs PostgreSQL is skipped when the server is not there,
 // with a message that says how to start one, except under CI (CI=true),
@@ -37,14 +38,7 @@ var reachable = sync.OnceValues(func() (string, error) {
 	if dsn == "" {
 		return "", errNotSet
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		return "", err
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return dsn, db.PingContext(ctx)
+	return dsn, ping(dsn)
 })
 
 type notSet struct{}
@@ -73,7 +67,54 @@ func PostgresURL(t testing.TB) string {
 // is dropped when t ends.
 func PostgresSchema(t testing.TB) string {
 	t.Helper()
-	dsn := PostgresURL(t)
+	return schema(t, PostgresURL(t))
+}
+
+// CitusEnv is the environment variable holding the URL of the coordinator
+// of the Citus cluster the tests use, such as
+// postgres://authflow@127.0.0.1:9700/authflow_test. Tests run on Citus only
+// when it is set: .ci/citus.sh starts a cluster and sets it.
+const CitusEnv = "AUTHFLOW_TEST_CITUS"
+
+// citusReachable caches whether the coordinator answered.
+var citusReachable = sync.OnceValue(func() error { return ping(os.Getenv(CitusEnv)) })
+
+// CitusSchema is PostgresSchema on the Citus coordinator named by
+// AUTHFLOW_TEST_CITUS. It skips t when that is not set, and when the
+// coordinator does not answer, except under CI (CI=true), where that fails
+// t.
+func CitusSchema(t testing.TB) string {
+	t.Helper()
+	dsn := os.Getenv(CitusEnv)
+	if dsn == "" {
+		t.Skip(CitusEnv + " is not set; to run this test on Citus, start a cluster with: eval \"$(bash .ci/citus.sh)\"")
+	}
+	if err := citusReachable(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is set, but the coordinator does not answer: %v", CitusEnv, err)
+		}
+		t.Skipf("%s is set, but the coordinator does not answer: %v", CitusEnv, err)
+	}
+	return schema(t, dsn)
+}
+
+// ping reports whether the PostgreSQL server at dsn answers within 10 s.
+func ping(dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return db.PingContext(ctx)
+}
+
+// schema creates a schema of its own on the server at dsn for t, and
+// returns dsn with that schema as the search path. The schema is dropped
+// when t ends.
+func schema(t testing.TB, dsn string) string {
+	t.Helper()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	schema := "test_" + hex.EncodeToString(b[:])
