@@ -47,7 +47,8 @@
 // The schema uses no sequences and no triggers, so the same tables run on
 // PostgreSQL-compatible distributed engines (Citus, CockroachDB,
 // YugabyteDB): see the module's README. On PostgreSQL, [WithHashPartitions]
-// creates the table hash-partitioned by id_partition.
+// creates the table hash-partitioned by id_partition; on Citus, [WithCitus]
+// distributes it by id_partition.
 //
 // # Reading and writing
 //
