@@ -9,6 +9,7 @@ import (
 	"github.com/authflow-dev/authflow-go/authflow/sqlstore"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/authflow-dev/authflow-go/internal/dbtest"
 )
 
 // citus returns the Citus backend.
@@ -210,4 +211,25 @@ func TestCitusExistingTable(t *testing.T) {
 			t.Errorf("Migrate on a reference table: %v, want an error saying it is distributed otherwise", err)
 		}
 	})
+}
+
+// TestCitusWithoutExtension checks that WithCitus on a PostgreSQL without
+// the citus extension fails Migrate with an error that says so, and creates
+// nothing.
+func TestCitusWithoutExtension(t *testing.T) {
+	t.Parallel()
+	db := dbtest.OpenPostgres(t, dbtest.PostgresSchema(t))
+	s, err := sqlstore.New(db, sqlstore.Postgres, sqlstore.WithCitus())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.Migrate(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "citus extension") {
+		t.Errorf("Migrate: %v, want an error that names the citus extension", err)
+	}
+	var tables int
+	if err := db.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()").Scan(&tables); err != nil || tables != 0 {
+		t.Errorf("%d tables after the failed Migrate (%v), want none", tables, err)
+	}
 }
