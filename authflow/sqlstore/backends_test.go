@@ -15,6 +15,8 @@ type backend struct {
 	name    string
 	dialect sqlstore.Dialect
 	opts    []sqlstore.Option
+	// partitions is the number of hash partitions opts ask for, or 0.
+	partitions int
 	// fresh returns the DSN of a new, empty database for t, and opens it.
 	fresh func(t testing.TB) string
 	open  func(t testing.TB, dsn string) *sql.DB
@@ -24,14 +26,19 @@ type backend struct {
 const partitions = 8
 
 // backends are the databases the suite runs against: SQLite, PostgreSQL,
-// PostgreSQL with the table hash-partitioned, and PostgreSQL through
-// PgBouncer in transaction pooling mode (a database of its own per test).
+// PostgreSQL with the table hash-partitioned, PostgreSQL through PgBouncer
+// in transaction pooling mode (a database of its own per test), and Citus
+// (when AUTHFLOW_TEST_CITUS names a coordinator) with the table distributed.
 var backends = []backend{
 	{name: "sqlite", dialect: sqlstore.SQLite, fresh: dbtest.SQLiteFile, open: dbtest.OpenSQLite},
 	{name: "postgres", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres},
 	{
 		name: "postgres_partitioned", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres,
-		opts: []sqlstore.Option{sqlstore.WithHashPartitions(partitions)},
+		opts: []sqlstore.Option{sqlstore.WithHashPartitions(partitions)}, partitions: partitions,
+	},
+	{
+		name: "citus", dialect: sqlstore.Postgres, fresh: dbtest.CitusSchema, open: dbtest.OpenPostgres,
+		opts: []sqlstore.Option{sqlstore.WithCitus()},
 	},
 	{name: "pgbouncer", dialect: sqlstore.Postgres, fresh: dbtest.PgBouncerDatabase, open: dbtest.OpenPostgres},
 }

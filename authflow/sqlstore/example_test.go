@@ -191,3 +191,27 @@ func ExampleMigrations() {
 	//   CREATE TABLE auth.flows (
 	//   CREATE INDEX flows_domain_id ON auth.flows (domain_id);
 }
+
+// On a Citus coordinator, with the table distributed by the authflow ID's
+// partition.
+func ExampleWithCitus() {
+	db, err := sql.Open("pgx", "postgres://authflow@coordinator/authflows")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	store, err := sqlstore.New(db, sqlstore.Postgres, sqlstore.WithCitus())
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Creates authflows and distributes it by id_partition, or leaves it
+	// as it is when it is distributed so already.
+	if err := store.Migrate(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	h, err := authflow.NewHandler(store, authflow.AllowAll{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.Handle(authflow.PathPrefix, h)
+}

@@ -71,7 +71,8 @@ const migrationLock int64 = 0x61757468666c6f77
 // IMMEDIATE transaction, retried while the database is busy, until ctx
 // ends. Whoever comes second waits, then finds the migrations recorded. It
 // depends on no session state: the lock and everything else end with the
-// transaction, as PgBouncer's transaction pooling requires.
+// transaction, as PgBouncer's transaction pooling requires. With
+// [WithCitus], the same transaction distributes the table.
 //
 // A schema applied with another tool from [Migrations] has no record of
 // its migrations in that table: use one way or the other.
@@ -120,6 +121,11 @@ func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
 			return err
 		}
 	}
+	if s.citus {
+		if err := distribute(ctx, tx, s.table); err != nil {
+			return err
+		}
+	}
 	return tx.Commit()
 }
 
@@ -139,6 +145,31 @@ FROM pg_class c WHERE c.oid = $1::regclass`, table).Scan(&partitioned, &have)
 		return fmt.Errorf("WithHashPartitions(%d), but the table %s exists with %d partitions", n, table, have)
 	}
 	return nil
+}
+
+// distribute distributes table on Citus by id_partition, unless it is
+// distributed so already.
+func distribute(ctx context.Context, q querier, table string) error {
+	var method, column sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT partmethod::text, column_to_column_name(logicalrelid, partkey)
+FROM pg_dist_partition WHERE logicalrelid = $1::regclass`, table).Scan(&method, &column)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := q.ExecContext(ctx, "SELECT create_distributed_table($1, 'id_partition')", table); err != nil {
+			return fmt.Errorf("WithCitus: distributing %s: %w", table, err)
+		}
+		// Rows the table held before are on the workers now; the copy
+		// left on the coordinator is read by nothing.
+		if _, err := q.ExecContext(ctx, "SELECT truncate_local_data_after_distributing_table($1)", table); err != nil {
+			return fmt.Errorf("WithCitus: truncating the coordinator's copy of %s: %w", table, err)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("WithCitus: reading how %s is distributed (is the citus extension created in this database?): %w", table, err)
+	case method.String == "h" && column.String == "id_partition":
+		return nil
+	}
+	return fmt.Errorf("WithCitus, but the table %s is a Citus table distributed otherwise (method %q, column %q)", table, method.String, column.String)
 }
 
 func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {

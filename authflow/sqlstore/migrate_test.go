@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -170,8 +171,8 @@ FROM pg_class c WHERE c.oid = 'authflows'::regclass`).Scan(&kind, &parts)
 			t.Fatal(err)
 		}
 		wantKind, wantParts := "r", 0
-		if e.opts != nil {
-			wantKind, wantParts = "p", partitions
+		if e.partitions > 0 {
+			wantKind, wantParts = "p", e.partitions
 		}
 		if kind != wantKind || parts != wantParts {
 			t.Errorf("relkind %q with %d partitions, want %q with %d", kind, parts, wantKind, wantParts)
@@ -188,8 +189,8 @@ func TestMigrateChecksPartitions(t *testing.T) {
 			t.Skip("PostgreSQL only")
 		}
 		want := "exists without partitions"
-		if e.opts != nil {
-			want = "exists with 8 partitions"
+		if e.partitions > 0 {
+			want = fmt.Sprintf("exists with %d partitions", e.partitions)
 		}
 		s, err := sqlstore.New(e.db, sqlstore.Postgres, sqlstore.WithHashPartitions(4))
 		if err != nil {

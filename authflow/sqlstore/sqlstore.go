@@ -52,7 +52,8 @@
 // The schema uses no sequences and no triggers, so the same tables run on
 // PostgreSQL-compatible distributed engines (Citus, CockroachDB,
 // YugabyteDB): see the module's README. On PostgreSQL, [WithHashPartitions]
-// creates the table hash-partitioned by id_partition.
+// creates the table hash-partitioned by id_partition; on Citus, [WithCitus]
+// distributes it by id_partition.
 //
 // # Reading and writing
 //
@@ -127,6 +128,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -235,7 +237,7 @@ func checkIdentifier(id string, max int) error {
 		return fmt.Errorf("longer than %d bytes", max)
 	case id[0] >= '0' && id[0] <= '9':
 		return errors.New("starts with a digit")
-	case reservedWords[id]:
+	case slices.Contains(strings.Fields(reservedWords), id):
 		return errors.New("a reserved word of SQL")
 	}
 	for i := 0; i < len(id); i++ {
@@ -248,20 +250,37 @@ func checkIdentifier(id string, max int) error {
 
 // reservedWords are PostgreSQL 15's reserved key words, which a table or
 // schema name cannot be without quotes.
-var reservedWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric authorization binary
-both case cast check collate collation column concurrently constraint create cross current_catalog
-current_date current_role current_schema current_time current_timestamp current_user default
-deferrable desc distinct do else end except false fetch for foreign freeze from full grant group
-having ilike in initially inner intersect into is isnull join lateral leading left like limit
-localtime localtimestamp natural not notnull null offset on only or order outer overlaps placing
-primary references returning right select session_user similar some symmetric table tablesample
-then to trailing true union unique user using variadic verbose when where window with`) {
-		m[w] = true
-	}
-	return m
-}()
+const reservedWords = `all analyse analyze and any array as asc asymmetric authorization binary both case cast
+check collate collation column concurrently constraint create cross current_catalog
+current_date current_role current_schema current_time current_timestamp current_user
+default deferrable desc distinct do else end except false fetch for foreign freeze from
+full grant group having ilike in initially inner intersect into is isnull join lateral
+leading left like limit localtime localtimestamp natural not notnull null offset on only
+or order outer overlaps placing primary references returning right select session_user
+similar some symmetric table tablesample then to trailing true union unique user using
+variadic verbose when where window with`
+
+// WithCitus makes [Store.Migrate] distribute the table on Citus by its
+// partition column, with create_distributed_table(table,
+// 'id_partition'), in the transaction and under the lock in which it applies
+// the migrations: fetch, put and delete by ID then each run on one shard.
+// Migrate must talk to the coordinator, in a database with the citus
+// extension. The table takes Citus's defaults: citus.shard_count shards
+// (32 unless set), colocated with the other tables distributed by an integer
+// column with as many shards, so that tables distributed by the partition of
+// their IDs join it on one worker. The table of migrations stays a table of
+// the coordinator.
+//
+// A table that an earlier Migrate created without the option is distributed
+// then, its rows copied to the workers and the coordinator's local copy
+// truncated; a table distributed by id_partition already is left as it is;
+// any other Citus table (distributed by another column, a reference table)
+// fails Migrate. New refuses the option with [SQLite], and with
+// [WithHashPartitions]: Citus already splits the table by the hash of
+// id_partition, into shards.
+func WithCitus() Option {
+	return optionFunc(func(s *Store) { s.citus = true })
+}
 
 // A Store keeps authflows in a SQL database. It is an [authflow.Store], and is
 // safe for concurrent use. Make one with [New].
@@ -275,6 +294,7 @@ type Store struct {
 	table         string
 	partitions    int
 	partitionsSet bool
+	citus         bool
 
 	// The statements, as text in the dialect's placeholders: the driver
 	// prepares and caches them on each connection as it sees fit.
@@ -319,6 +339,14 @@ func configure(dialect Dialect, opts []Option) (*Store, error) {
 			return nil, fmt.Errorf("WithHashPartitions needs PostgreSQL; %v has no partitioned tables", dialect)
 		case s.partitions < 1 || s.partitions > MaxHashPartitions:
 			return nil, fmt.Errorf("WithHashPartitions(%d): want 1 to %d partitions", s.partitions, MaxHashPartitions)
+		}
+	}
+	if s.citus {
+		switch {
+		case dialect != Postgres:
+			return nil, fmt.Errorf("WithCitus needs PostgreSQL with the citus extension, not %v", dialect)
+		case s.partitionsSet:
+			return nil, errors.New("WithCitus and WithHashPartitions: Citus already splits the table by the hash of id_partition; use one of them")
 		}
 	}
 	s.fetchSQL = dialect.bind(selectSQL(s.table))

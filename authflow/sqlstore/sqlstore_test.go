@@ -573,6 +573,8 @@ func TestNew(t *testing.T) {
 		{"partitions on SQLite", db, sqlstore.SQLite, []sqlstore.Option{sqlstore.WithHashPartitions(4)}},
 		{"no partitions", db, sqlstore.Postgres, []sqlstore.Option{sqlstore.WithHashPartitions(0)}},
 		{"too many partitions", db, sqlstore.Postgres, []sqlstore.Option{sqlstore.WithHashPartitions(sqlstore.MaxHashPartitions + 1)}},
+		{"Citus on SQLite", db, sqlstore.SQLite, []sqlstore.Option{sqlstore.WithCitus()}},
+		{"Citus and partitions", db, sqlstore.Postgres, []sqlstore.Option{sqlstore.WithCitus(), sqlstore.WithHashPartitions(4)}},
 	} {
 		if s, err := sqlstore.New(c.db, c.dialect, c.opts...); err == nil || s != nil {
 			t.Errorf("%s: New succeeded", c.name)

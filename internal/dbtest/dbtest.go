@@ -1,12 +1,15 @@
 // Package dbtest gives tests the databases they need: a fresh PostgreSQL
-// schema on the server named by AUTHFLOW_TEST_POSTGRES, a fresh PostgreSQL
-// database reached through the PgBouncer named by AUTHFLOW_TEST_PGBOUNCER,
-// and a fresh SQLite file. Only tests import it.
+// schema on the server named by AUTHFLOW_TEST_POSTGRES or on the Citus
+// coordinator named by AUTHFLOW_TEST_CITUS, a fresh PostgreSQL database
+// reached through the PgBouncer named by AUTHFLOW_TEST_PGBOUNCER, and a
+// fresh SQLite file. Only tests import it.
 //
 // A test that needs PostgreSQL (or PgBouncer) is skipped when the server is
 // not there, with a message that says how to start one, except under CI
 // (CI=true), where it fails: CI provides the servers (.ci/postgres.sh,
-// .ci/pgbouncer.sh).
+// .ci/pgbouncer.sh). Citus tests run only when AUTHFLOW_TEST_CITUS is set
+// (.ci/citus.sh sets it), and then fail under CI when the coordinator does
+// not answer.
 package dbtest
 
 import (
@@ -129,7 +132,41 @@ func randomHex() string {
 // is dropped when t ends.
 func PostgresSchema(t testing.TB) string {
 	t.Helper()
-	dsn := PostgresURL(t)
+	return schema(t, PostgresURL(t))
+}
+
+// CitusEnv is the environment variable holding the URL of the coordinator
+// of the Citus cluster the tests use, such as
+// postgres://authflow@127.0.0.1:9700/authflow_test. Tests run on Citus only
+// when it is set: .ci/citus.sh starts a cluster and sets it.
+const CitusEnv = "AUTHFLOW_TEST_CITUS"
+
+var citusReachable = sync.OnceValues(func() (string, error) { return ping(CitusEnv) })
+
+// CitusSchema is PostgresSchema on the Citus coordinator named by
+// AUTHFLOW_TEST_CITUS. It skips t when that is not set, and when the
+// coordinator does not answer, except under CI (CI=true), where that fails
+// t.
+func CitusSchema(t testing.TB) string {
+	t.Helper()
+	if os.Getenv(CitusEnv) == "" {
+		t.Skip(CitusEnv + " is not set; to run this test on Citus, start a cluster with: eval \"$(bash .ci/citus.sh)\"")
+	}
+	dsn, err := citusReachable()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is set, but the coordinator does not answer: %v", CitusEnv, err)
+		}
+		t.Skipf("%s is set, but the coordinator does not answer: %v", CitusEnv, err)
+	}
+	return schema(t, dsn)
+}
+
+// schema creates a schema of its own on the server at dsn for t, and
+// returns dsn with that schema as the search path. The schema is dropped
+// when t ends.
+func schema(t testing.TB, dsn string) string {
+	t.Helper()
 	schema := "test_" + randomHex()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
