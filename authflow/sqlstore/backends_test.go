@@ -23,10 +23,12 @@ type backend struct {
 // partitions is how many partitions the partitioned PostgreSQL table has.
 const partitions = 8
 
-// backends are the databases the suite runs against: SQLite, PostgreSQL, and
-// PostgreSQL with the table hash-partitioned.
+// backends are the databases the suite runs against: SQLite in WAL mode with
+// a busy timeout, SQLite opened the plain way, PostgreSQL, and PostgreSQL
+// with the table hash-partitioned.
 var backends = []backend{
 	{name: "sqlite", dialect: sqlstore.SQLite, fresh: dbtest.SQLiteFile, open: dbtest.OpenSQLite},
+	sqlitePlain,
 	{name: "postgres", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres},
 	{
 		name: "postgres_partitioned", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres,

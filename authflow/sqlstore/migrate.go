@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // migrationFiles holds the migrations of each dialect, in
@@ -225,42 +224,4 @@ func (s *Store) render(sql string) string {
 		parts = b.String()
 	}
 	return strings.NewReplacer("{{partition by}}", by, "{{partitions}}", parts).Replace(sql)
-}
-
-// retryBusy calls f until it returns an error other than SQLite's "database
-// is locked" (SQLITE_BUSY or SQLITE_LOCKED), or ctx ends, waiting a little
-// longer each time, up to 50ms.
-func retryBusy(ctx context.Context, f func() error) error {
-	wait := time.Millisecond
-	for {
-		err := f()
-		if err == nil || !isBusy(err) {
-			return err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return errors.Join(err, context.Cause(ctx))
-		case <-t.C:
-		}
-		wait = min(2*wait, 50*time.Millisecond)
-	}
-}
-
-// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED,
-// without importing a driver: modernc.org/sqlite's errors have a Code
-// method, and every driver's message says "database is locked" or "database
-// table is locked".
-func isBusy(err error) bool {
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		switch coded.Code() & 0xff {
-		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
-			return true
-		}
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "database table is locked") ||
-		strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "SQLITE_LOCKED")
 }

@@ -167,6 +167,7 @@ type Store struct {
 
 	fetch, put, del lazyStmt
 	closed          atomic.Bool
+	writing         chan struct{} // on SQLite, held by the write running; see retry
 }
 
 var _ authflow.Store = (*Store)(nil)
@@ -184,6 +185,9 @@ func New(db *sql.DB, dialect Dialect, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("sqlstore: New: unknown dialect %v", dialect)
 	}
 	s := &Store{db: db, dialect: dialect}
+	if dialect == SQLite {
+		s.writing = make(chan struct{}, 1)
+	}
 	for _, o := range opts {
 		o.apply(s)
 	}
@@ -231,6 +235,11 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 	if err := checkText(flow, args[2:], s.dialect == Postgres); err != nil {
 		return err
 	}
+	return s.retry(ctx, true, func() error { return s.putOnce(ctx, flow, args) })
+}
+
+// putOnce runs Put's statement once.
+func (s *Store) putOnce(ctx context.Context, flow *authflow.Authflow, args []any) error {
 	stmt, err := s.prepared(ctx, &s.put)
 	if err != nil {
 		return err
@@ -248,7 +257,13 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 // are partly NULL) returns an error that says which column is wrong; it is
 // no API error the handler would send, so the handler answers 500 and logs
 // it.
-func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
+func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (flow *authflow.Authflow, err error) {
+	err = s.retry(ctx, false, func() error { flow, err = s.fetchOnce(ctx, id); return err })
+	return flow, err
+}
+
+// fetchOnce runs FetchAuthflow's query once.
+func (s *Store) fetchOnce(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 	stmt, err := s.prepared(ctx, &s.fetch)
 	if err != nil {
 		return nil, err
@@ -284,6 +299,11 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 // Delete removes the flow with the given ID. It returns
 // [apierrors.NotFound] when there is none.
 func (s *Store) Delete(ctx context.Context, id ids.AuthflowID) error {
+	return s.retry(ctx, true, func() error { return s.deleteOnce(ctx, id) })
+}
+
+// deleteOnce runs Delete's statement once.
+func (s *Store) deleteOnce(ctx context.Context, id ids.AuthflowID) error {
 	stmt, err := s.prepared(ctx, &s.del)
 	if err != nil {
 		return err
