@@ -137,8 +137,11 @@ FROM pg_class c WHERE c.oid = 'authflows'::regclass`).Scan(&partitioned, &have)
 }
 
 func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
+	// Opening a connection runs the DSN's pragmas, and journal_mode(wal)
+	// on a database not yet in WAL mode can fail with SQLITE_BUSY even
+	// with a busy timeout.
+	var conn *sql.Conn
+	if err := retryBusy(ctx, func() (err error) { conn, err = s.db.Conn(ctx); return err }); err != nil {
 		return err
 	}
 	defer conn.Close()
