@@ -65,9 +65,22 @@
 //
 // # SQLite
 //
-// Open the database with a busy timeout, and preferably in WAL mode, so that
-// concurrent writers wait for each other instead of failing with "database
-// is locked"; with modernc.org/sqlite:
+// SQLite lets one connection write at a time, and answers "database is
+// locked" (SQLITE_BUSY) to a connection that needs a lock another one
+// holds. On SQLite the Store runs its own writes one at a time, and runs a
+// statement again while it fails so, after a random wait that grows from up
+// to 1ms to up to 50ms, until the call's context ends (the error is then the
+// busy error joined with the context's). So a *sql.DB opened the plain way,
+// sql.Open("sqlite", "authflows.db"), serves concurrent callers, in one
+// process or several, without that error. The Store recognises a busy error
+// without importing a driver: by its Code method (modernc.org/sqlite's
+// errors have one), or by SQLite's message in its text ("database is
+// locked", as github.com/mattn/go-sqlite3's errors say).
+//
+// A busy timeout and WAL mode are speed-ups, not requirements: with a busy
+// timeout SQLite waits for a lock itself, and in WAL mode readers do not
+// wait for the writer, and a write syncs the disk once rather than several
+// times; with modernc.org/sqlite:
 //
 //	file:authflows.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(wal)
 //
