@@ -25,12 +25,14 @@ type backend struct {
 // partitions is how many partitions the partitioned PostgreSQL table has.
 const partitions = 8
 
-// backends are the databases the suite runs against: SQLite, PostgreSQL,
-// PostgreSQL with the table hash-partitioned, PostgreSQL through PgBouncer
-// in transaction pooling mode (a database of its own per test), and Citus
-// (when AUTHFLOW_TEST_CITUS names a coordinator) with the table distributed.
+// backends are the databases the suite runs against: SQLite in WAL mode with
+// a busy timeout, SQLite opened the plain way, PostgreSQL, PostgreSQL with
+// the table hash-partitioned, PostgreSQL through PgBouncer in transaction
+// pooling mode (a database of its own per test), and Citus (when
+// AUTHFLOW_TEST_CITUS names a coordinator) with the table distributed.
 var backends = []backend{
 	{name: "sqlite", dialect: sqlstore.SQLite, fresh: dbtest.SQLiteFile, open: dbtest.OpenSQLite},
+	sqlitePlain,
 	{name: "postgres", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres},
 	{
 		name: "postgres_partitioned", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres,

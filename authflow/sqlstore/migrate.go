@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"testing/fstest"
-	"time"
 )
 
 // migrationFiles holds the migrations of each dialect, in
@@ -68,8 +67,8 @@ const migrationLock int64 = 0x61757468666c6f77
 // It is safe when several processes start at once: on PostgreSQL the
 // transaction first takes the transaction-level advisory lock
 // pg_advisory_xact_lock(0x61757468666c6f77), and on SQLite it is a BEGIN
-// IMMEDIATE transaction, retried while the database is busy, until ctx
-// ends. Whoever comes second waits, then finds the migrations recorded. It
+// IMMEDIATE transaction on a connection of its own, whose opening and
+// beginning are retried while the database is busy, until ctx ends. Whoever comes second waits, then finds the migrations recorded. It
 // depends on no session state: the lock and everything else end with the
 // transaction, as PgBouncer's transaction pooling requires. With
 // [WithCitus], the same transaction distributes the table.
@@ -173,8 +172,11 @@ FROM pg_dist_partition WHERE logicalrelid = $1::regclass`, table).Scan(&method, 
 }
 
 func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
+	// Opening a connection runs the DSN's pragmas, and journal_mode(wal)
+	// on a database not yet in WAL mode can fail with SQLITE_BUSY even
+	// with a busy timeout.
+	var conn *sql.Conn
+	if err := retryBusy(ctx, func() (err error) { conn, err = s.db.Conn(ctx); return err }); err != nil {
 		return err
 	}
 	defer conn.Close()
@@ -296,42 +298,4 @@ func Migrations(dialect Dialect, opts ...Option) (fs.FS, error) {
 		files[m.name] = &fstest.MapFile{Data: []byte(s.render(m.sql)), Mode: 0o444}
 	}
 	return files, nil
-}
-
-// retryBusy calls f until it returns an error other than SQLite's "database
-// is locked" (SQLITE_BUSY or SQLITE_LOCKED), or ctx ends, waiting a little
-// longer each time, up to 50ms.
-func retryBusy(ctx context.Context, f func() error) error {
-	wait := time.Millisecond
-	for {
-		err := f()
-		if err == nil || !isBusy(err) {
-			return err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return errors.Join(err, context.Cause(ctx))
-		case <-t.C:
-		}
-		wait = min(2*wait, 50*time.Millisecond)
-	}
-}
-
-// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED,
-// without importing a driver: modernc.org/sqlite's errors have a Code
-// method, and every driver's message says "database is locked" or "database
-// table is locked".
-func isBusy(err error) bool {
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		switch coded.Code() & 0xff {
-		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
-			return true
-		}
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "database table is locked") ||
-		strings.Contains(msg, "SQLITE_BUSY") || strings.Contains(msg, "SQLITE_LOCKED")
 }

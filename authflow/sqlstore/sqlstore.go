@@ -94,9 +94,22 @@
 //
 // # SQLite
 //
-// Open the database with a busy timeout, and preferably in WAL mode, so that
-// concurrent writers wait for each other instead of failing with "database
-// is locked"; with modernc.org/sqlite:
+// SQLite lets one connection write at a time, and answers "database is
+// locked" (SQLITE_BUSY) to a connection that needs a lock another one
+// holds. On SQLite the Store runs its own writes one at a time, and runs a
+// statement again while it fails so, after a random wait that grows from up
+// to 1ms to up to 50ms, until the call's context ends (the error is then the
+// busy error joined with the context's). So a *sql.DB opened the plain way,
+// sql.Open("sqlite", "authflows.db"), serves concurrent callers, in one
+// process or several, without that error. The Store recognises a busy error
+// without importing a driver: by its Code method (modernc.org/sqlite's
+// errors have one), or by SQLite's message in its text ("database is
+// locked", as github.com/mattn/go-sqlite3's errors say).
+//
+// A busy timeout and WAL mode are speed-ups, not requirements: with a busy
+// timeout SQLite waits for a lock itself, and in WAL mode readers do not
+// wait for the writer, and a write syncs the disk once rather than several
+// times; with modernc.org/sqlite:
 //
 //	file:authflows.db?_pragma=busy_timeout(5000)&_pragma=journal_mode(wal)
 //
@@ -299,6 +312,8 @@ type Store struct {
 	// The statements, as text in the dialect's placeholders: the driver
 	// prepares and caches them on each connection as it sees fit.
 	fetchSQL, putSQL, deleteSQL string
+
+	writing chan struct{} // on SQLite, held by the write running; see retry
 }
 
 var _ authflow.Store = (*Store)(nil)
@@ -327,6 +342,9 @@ func configure(dialect Dialect, opts []Option) (*Store, error) {
 		return nil, fmt.Errorf("unknown dialect %v", dialect)
 	}
 	s := &Store{dialect: dialect, table: DefaultTable}
+	if dialect == SQLite {
+		s.writing = make(chan struct{}, 1)
+	}
 	for _, o := range opts {
 		o.apply(s)
 	}
@@ -374,6 +392,11 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 	if err := checkText(flow, args[2:], s.dialect == Postgres); err != nil {
 		return err
 	}
+	return s.retry(ctx, true, func() error { return s.putOnce(ctx, flow, args) })
+}
+
+// putOnce runs Put's statement once.
+func (s *Store) putOnce(ctx context.Context, flow *authflow.Authflow, args []any) error {
 	if _, err := s.db.ExecContext(ctx, s.putSQL, args...); err != nil {
 		return fmt.Errorf("sqlstore: put %s: %w", flow.ID, err)
 	}
@@ -387,7 +410,13 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 // are partly NULL) returns an error that says which column is wrong; it is
 // no API error the handler would send, so the handler answers 500 and logs
 // it.
-func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
+func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (flow *authflow.Authflow, err error) {
+	err = s.retry(ctx, false, func() error { flow, err = s.fetchOnce(ctx, id); return err })
+	return flow, err
+}
+
+// fetchOnce runs FetchAuthflow's query once.
+func (s *Store) fetchOnce(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 	rows, err := s.db.QueryContext(ctx, s.fetchSQL, int64(id.Partition()), binaryID(id))
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: fetch %s: %w", id, err)
@@ -419,6 +448,11 @@ func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*authflow
 // Delete removes the flow with the given ID. It returns
 // [apierrors.NotFound] when there is none.
 func (s *Store) Delete(ctx context.Context, id ids.AuthflowID) error {
+	return s.retry(ctx, true, func() error { return s.deleteOnce(ctx, id) })
+}
+
+// deleteOnce runs Delete's statement once.
+func (s *Store) deleteOnce(ctx context.Context, id ids.AuthflowID) error {
 	res, err := s.db.ExecContext(ctx, s.deleteSQL, int64(id.Partition()), binaryID(id))
 	if err != nil {
 		return fmt.Errorf("sqlstore: delete %s: %w", id, err)
