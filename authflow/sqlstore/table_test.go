@@ -84,7 +84,7 @@ func TestWithTable(t *testing.T) {
 		if err2 != nil || indexes != 1 {
 			t.Errorf("the index flows_domain_id: %d, %v", indexes, err2)
 		}
-		if e.opts != nil { // partitioned
+		if e.partitions > 0 {
 			var parts int
 			if err := e.db.QueryRow(`SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
 WHERE i.inhparent = $1::regclass AND c.relname LIKE 'flows\_p%' AND c.relnamespace = $2::regnamespace`, table, schema).Scan(&parts); err != nil || parts != partitions {
