@@ -26,13 +26,14 @@ type backend struct {
 const partitions = 8
 
 // backends are the databases the suite runs against: SQLite in WAL mode with
-// a busy timeout, SQLite opened the plain way, PostgreSQL, PostgreSQL with
+// a busy timeout, SQLite opened the plain way, SQLite in memory, PostgreSQL, PostgreSQL with
 // the table hash-partitioned, PostgreSQL through PgBouncer in transaction
 // pooling mode (a database of its own per test), and Citus (when
 // AUTHFLOW_TEST_CITUS names a coordinator) with the table distributed.
 var backends = []backend{
 	{name: "sqlite", dialect: sqlstore.SQLite, fresh: dbtest.SQLiteFile, open: dbtest.OpenSQLite},
 	sqlitePlain,
+	sqliteMemory,
 	{name: "postgres", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres},
 	{
 		name: "postgres_partitioned", dialect: sqlstore.Postgres, fresh: dbtest.PostgresSchema, open: dbtest.OpenPostgres,

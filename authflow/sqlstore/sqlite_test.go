@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +19,25 @@ import (
 // sqlitePlain is SQLite opened the plain way, sql.Open("sqlite", path): no
 // busy timeout, the rollback journal, a sync to disk at each commit.
 var sqlitePlain = backend{name: "sqlite_plain", dialect: sqlstore.SQLite, fresh: ramFile, open: openPlain}
+
+// sqliteMemory is an SQLite database in memory, opened the plain way and
+// named, with the cache shared, so that every connection of the process to
+// that name reaches the same database (and locks its tables: SQLITE_LOCKED,
+// which the Store waits out as it does SQLITE_BUSY).
+var sqliteMemory = backend{name: "sqlite_memory", dialect: sqlstore.SQLite, fresh: memoryDB, open: openPlain}
+
+// memoryDB returns the DSN of a new in-memory database, kept while t runs.
+func memoryDB(t testing.TB) string {
+	t.Helper()
+	dsn := "file:" + strings.ReplaceAll(t.Name(), "/", "_") + "_" + strconv.FormatUint(rand.Uint64(), 16) + "?mode=memory&cache=shared"
+	keep := openPlain(t, dsn) // the database lasts while a connection to it is open
+	keep.SetMaxIdleConns(1)
+	keep.SetConnMaxIdleTime(0)
+	if err := keep.Ping(); err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
 
 // ramFile returns the path of a new SQLite database file, on the RAM file
 // system /dev/shm when there is one: opened the plain way, SQLite syncs
