@@ -74,6 +74,21 @@
 // on PostgreSQL, whose text type cannot hold U+0000, free of that character:
 // Put refuses other text rather than store something else.
 //
+// # The pool
+//
+// Each fetch, put or delete holds one connection of db's pool for one round
+// trip. Set the pool for the requests the service serves at once, as the
+// demo server does:
+//
+//	db.SetMaxOpenConns(32) // no more than the server accepts (PostgreSQL: max_connections)
+//	db.SetMaxIdleConns(32) // keep them open between requests
+//
+// database/sql keeps 2 idle connections by default: under more concurrent
+// requests, each query beyond them opens a connection and closes it after,
+// which costs more than the query. Under 16 concurrent requests from
+// PostgreSQL on one machine, the demo served a third as many requests per
+// second with the default.
+//
 // # SQLite
 //
 // Open the database with a busy timeout, and preferably in WAL mode, so that
