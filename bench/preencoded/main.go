@@ -61,16 +61,12 @@ func openDB(spec string, body []byte) (*sql.DB, error) {
 	db.SetMaxIdleConns(32)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	for _, stmt := range []string{
-		"CREATE TABLE IF NOT EXISTS preencoded_responses (id " + blob + " PRIMARY KEY, body " + blob + " NOT NULL)",
-		"DELETE FROM preencoded_responses",
-	} {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			db.Close()
-			return nil, err
-		}
+	_, err = db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS preencoded_responses (id "+blob+" PRIMARY KEY, body "+blob+" NOT NULL)")
+	if err == nil {
+		_, err = db.ExecContext(ctx, "INSERT INTO preencoded_responses (id, body) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+			examples.Authflow().ID, body)
 	}
-	if _, err := db.ExecContext(ctx, "INSERT INTO preencoded_responses (id, body) VALUES ($1, $2)", examples.Authflow().ID, body); err != nil {
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
