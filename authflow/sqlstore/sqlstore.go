@@ -86,7 +86,7 @@
 // database/sql keeps 2 idle connections by default: under more concurrent
 // requests, each query beyond them opens a connection and closes it after,
 // which costs more than the query. Under 16 concurrent requests from
-// PostgreSQL on one machine, the demo served a third as many requests per
+// PostgreSQL on one machine, the demo served half as many requests per
 // second with the default.
 //
 // # SQLite
