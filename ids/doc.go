@@ -16,7 +16,8 @@
 // by [Pattern], and their errors say what was wrong and where ([ErrLength], [ErrCharacter], [ErrUppercase],
 // [ErrOverflow]). Every ID is comparable, usable as a map key, and
 // implements the text, binary and database/sql interfaces, so encoding/json
-// writes it as a string and database/sql stores it as text. The zero value is
+// writes it as a string and database/sql as its 20 bytes, for a bytea or BLOB
+// column (pass its String to a text column). The zero value is
 // the all-zero ID, "00000000000000000000000000000000", which means "unset":
 // [driver.Valuer] writes it as NULL and Scan reads NULL as it. UnmarshalText
 // accepts exactly what the parsers accept, so encoding/json refuses the JSON

@@ -182,14 +182,18 @@ func TestBinary(t *testing.T) {
 func TestSQL(t *testing.T) {
 	t.Parallel()
 	id := MustParse[Device]("013xrzp12g3nqk8nyvk0xwzcb2gzp8z1")
-	v, err := id.Value()
-	if err != nil || v != "013xrzp12g3nqk8nyvk0xwzcb2gzp8z1" {
-		t.Errorf("Value = %#v, %v", v, err)
-	}
-	if v, err := (DeviceID{}).Value(); v != nil || err != nil {
-		t.Errorf("zero Value = %#v, %v; want nil (SQL NULL)", v, err)
-	}
 	bin, _ := id.MarshalBinary()
+	for _, v := range []driver.Valuer{id, id.PFID()} {
+		got, err := v.Value()
+		if b, ok := got.([]byte); err != nil || !ok || !bytes.Equal(b, bin) {
+			t.Errorf("%T.Value = %#v, %v; want the 20 bytes %x", v, got, err, bin)
+		}
+	}
+	for _, v := range []driver.Valuer{DeviceID{}, PFID{}} {
+		if got, err := v.Value(); got != nil || err != nil {
+			t.Errorf("zero %T.Value = %#v, %v; want nil (SQL NULL)", v, got, err)
+		}
+	}
 	for _, src := range []any{id.String(), []byte(id.String()), bin} {
 		var got DeviceID
 		if err := got.Scan(src); err != nil || got != id {

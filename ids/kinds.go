@@ -177,12 +177,12 @@ func (id ID[K]) AppendBinary(b []byte) ([]byte, error) { return id.p.AppendBinar
 // unchanged.
 func (id *ID[K]) UnmarshalBinary(data []byte) error { return id.p.UnmarshalBinary(data) }
 
-// Value implements [driver.Valuer]: it returns the text form, or nil (SQL
-// NULL) for the zero ID, so that a NOT NULL column catches an unset ID.
+// Value implements [driver.Valuer] as [PFID.Value] does: the 20 bytes, or
+// nil (SQL NULL) for the zero ID. For a text column, pass [ID.String].
 func (id ID[K]) Value() (driver.Value, error) { return id.p.Value() }
 
-// Scan implements [database/sql.Scanner]. It accepts the text form as a
-// string or []byte, the 20-byte binary form, and NULL, which sets the zero ID.
+// Scan implements [database/sql.Scanner]. It accepts the 20-byte binary
+// form, the text form as a string or []byte, and NULL, which sets the zero ID.
 // On error id is unchanged.
 func (id *ID[K]) Scan(src any) error {
 	p, err := scan(kindName[K](), src)

@@ -5,17 +5,22 @@ import (
 	"fmt"
 )
 
-// Value implements [driver.Valuer]: it returns the text form, or nil (SQL
-// NULL) for the zero ID, so that a NOT NULL column catches an unset ID.
+// Value implements [driver.Valuer]: it returns the 20 bytes of the binary
+// form, as a bytea or BLOB column holds the ID (package
+// [github.com/authflow-dev/authflow-go/authflow/sqlstore] keeps IDs so), or
+// nil (SQL NULL) for the zero ID, so that a NOT NULL column catches an
+// unset ID. For a text column, pass [PFID.String] instead: PostgreSQL
+// refuses the bytes as text, and SQLite keeps them as a BLOB, which equals
+// no text.
 func (p PFID) Value() (driver.Value, error) {
 	if p.IsZero() {
 		return nil, nil
 	}
-	return p.String(), nil
+	return p.MarshalBinary()
 }
 
-// Scan implements [database/sql.Scanner]. It accepts the text form as a
-// string or []byte, the 20-byte binary form as []byte, and NULL, which sets
+// Scan implements [database/sql.Scanner]. It accepts the 20-byte binary
+// form as []byte, the text form as a string or []byte, and NULL, which sets
 // the zero ID (also in a reused variable). On error p is unchanged.
 func (p *PFID) Scan(src any) error {
 	v, err := scan("", src)
