@@ -42,7 +42,7 @@ import (
 )
 
 // An Error is an API error: a [Code], a human-readable message, and, when it
-// reports refused values, the individual [Problem]s.
+// reports refused values, each [Problem].
 //
 // Its JSON form is the error envelope {"status":"error","code":…,"message":…};
 // only the code and the message are on the wire. Make one with [New], [Wrap]

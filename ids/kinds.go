@@ -74,7 +74,7 @@ func FromPFID[K Kind](p PFID) ID[K] {
 }
 
 // Parse parses the canonical text form of an ID of kind K, as [ParsePFID]
-// does. Errors are [*ParseError]s whose Kind is K's name.
+// does. Its errors are each a [*ParseError] whose Kind is K's name.
 func Parse[K Kind](s string) (ID[K], error) {
 	p, ok := decode(s)
 	if !ok {

@@ -283,11 +283,17 @@ func (s *Store) render(sql string) string {
 // that wants other file names or annotations (golang-migrate's .up.sql,
 // goose's "-- +goose Up") can copy them with [fs.WalkDir].
 //
-// It returns New's error for options New refuses.
+// It returns New's error for options New refuses, and refuses
+// [WithCitus]: distributing the table is a step of Migrate, not a file; a
+// tool's own migration after these runs it, as SELECT
+// create_distributed_table('authflows', 'id_partition').
 func Migrations(dialect Dialect, opts ...Option) (fs.FS, error) {
 	s, err := configure(dialect, opts)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: Migrations: %w", err)
+	}
+	if s.citus {
+		return nil, fmt.Errorf("sqlstore: Migrations: WithCitus is a step of Migrate: after these files, distribute the table with SELECT create_distributed_table('%s', 'id_partition')", s.table)
 	}
 	ms, err := dialect.migrations()
 	if err != nil {

@@ -233,3 +233,14 @@ WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p', 'S
 	slices.Sort(lines)
 	return lines
 }
+
+// TestMigrationsRefusesCitus: distributing the table is a step of Migrate
+// that no file holds, so Migrations refuses WithCitus and says what to run
+// instead, rather than give files whose table no tool would distribute.
+func TestMigrationsRefusesCitus(t *testing.T) {
+	t.Parallel()
+	_, err := sqlstore.Migrations(sqlstore.Postgres, sqlstore.WithCitus(), sqlstore.WithTable("auth.flows"))
+	if err == nil || !strings.Contains(err.Error(), "SELECT create_distributed_table('auth.flows', 'id_partition')") {
+		t.Errorf("Migrations with WithCitus: %v, want an error that gives the statement to run", err)
+	}
+}
