@@ -164,15 +164,7 @@ func TestCitusExistingTable(t *testing.T) {
 	ctx := context.Background()
 	t.Run("plain table", func(t *testing.T) {
 		t.Parallel()
-		e := &env{backend: b, dsn: b.fresh(t)}
-		e.db = b.open(t, e.dsn)
-		plain, err := sqlstore.New(e.db, sqlstore.Postgres)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := plain.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		e, plain := plainTable(t, b)
 		flow := examples.Authflow()
 		if err := plain.Put(ctx, flow); err != nil {
 			t.Fatal(err)
@@ -194,17 +186,9 @@ func TestCitusExistingTable(t *testing.T) {
 	})
 	t.Run("reference table", func(t *testing.T) {
 		t.Parallel()
-		e := &env{backend: b, dsn: b.fresh(t)}
-		e.db = b.open(t, e.dsn)
-		plain, err := sqlstore.New(e.db, sqlstore.Postgres)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := plain.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		e, _ := plainTable(t, b)
 		e.exec(t, "SELECT create_reference_table('authflows')")
-		err = e.newStore(t, e.db).Migrate(ctx)
+		err := e.newStore(t, e.db).Migrate(ctx)
 		if err == nil || !strings.Contains(err.Error(), "distributed otherwise") {
 			t.Errorf("Migrate on a reference table: %v, want an error saying it is distributed otherwise", err)
 		}
@@ -229,4 +213,20 @@ func TestCitusWithoutExtension(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()").Scan(&tables); err != nil || tables != 0 {
 		t.Errorf("%d tables after the failed Migrate (%v), want none", tables, err)
 	}
+}
+
+// plainTable returns a fresh database of the Citus backend b with the table
+// that a store without WithCitus migrated, and that store.
+func plainTable(t *testing.T, b backend) (*env, *sqlstore.Store) {
+	t.Helper()
+	e := &env{backend: b, dsn: b.fresh(t)}
+	e.db = b.open(t, e.dsn)
+	plain, err := sqlstore.New(e.db, sqlstore.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return e, plain
 }
