@@ -46,6 +46,7 @@ type Client struct {
 	maxBody  int64
 	validate bool
 	retry    RetryPolicy
+	hooks    ClientHooks
 
 	// Stand-ins for time and chance, which tests replace.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -65,6 +66,7 @@ type clientConfig struct {
 	maxBody  int64
 	validate bool
 	retry    RetryPolicy
+	hooks    ClientHooks
 }
 
 type clientOptionFunc func(*clientConfig)
@@ -170,6 +172,7 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 		maxBody:  cfg.maxBody,
 		validate: cfg.validate,
 		retry:    cfg.retry,
+		hooks:    cfg.hooks,
 		sleep:    sleep,
 		randN:    randInt64N,
 	}

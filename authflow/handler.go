@@ -140,6 +140,8 @@ type handler struct {
 	challenge, challengeInvalid string
 
 	authLog rateLimit // failed authentications logged
+
+	hooks HandlerHooks
 }
 
 // authLogPerSecond is how many failed authentications a handler logs in a

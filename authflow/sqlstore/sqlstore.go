@@ -340,6 +340,8 @@ type Store struct {
 	fetchSQL, putSQL, deleteSQL string
 
 	writing chan struct{} // on SQLite, held by the write running; see retry
+
+	hooks Hooks
 }
 
 var _ authflow.Store = (*Store)(nil)

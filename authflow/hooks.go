@@ -1,0 +1,125 @@
+package authflow
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	apierrors "github.com/authflow-dev/authflow-go/errors"
+	"github.com/authflow-dev/authflow-go/ids"
+)
+
+// HandlerHooks observe the handler that [NewHandler] makes, for metrics and
+// traces, without this module depending on any library of them. Every field
+// may be nil; a handler without hooks does no work for them. A hook is
+// called on the request's goroutine, from many requests at once: it must be
+// safe for concurrent use, and it should return quickly.
+//
+// The Start hooks return the context for what follows, so that a tracer can
+// start a span in one and end it in the matching Done hook: they must return
+// the context they are given or one derived from it.
+type HandlerHooks struct {
+	// RequestStart is called when a request arrives, after its request ID is
+	// chosen (ctx carries it: see [RequestID]) and before it is
+	// authenticated. The context it returns is the request's from then on:
+	// the Authorizer, the Store and the other hooks get it.
+	RequestStart func(ctx context.Context, r *http.Request) context.Context
+
+	// StoreStart is called just before the Store is asked for the flow id.
+	// The context it returns is the one the Store gets (with the store's
+	// time limit applied to it).
+	StoreStart func(ctx context.Context, id ids.AuthflowID) context.Context
+
+	// StoreDone is called when the Store has answered, or when its time
+	// limit passed first, with the context StoreStart returned.
+	StoreDone func(ctx context.Context, info StoreInfo)
+
+	// RequestDone is called once for every request RequestStart was called
+	// for, after its response is written, with the context RequestStart
+	// returned.
+	RequestDone func(ctx context.Context, info RequestInfo)
+}
+
+// WithHandlerHooks makes the handler call hooks as [HandlerHooks] describes.
+func WithHandlerHooks(hooks HandlerHooks) HandlerOption {
+	return handlerOptionFunc(func(h *handler) { h.hooks = hooks })
+}
+
+// StoreInfo describes one call of the Store by the handler, for
+// [HandlerHooks].StoreDone.
+type StoreInfo struct {
+	AuthflowID ids.AuthflowID
+	Duration   time.Duration // from the call until the Store answered or its time limit passed
+	Err        error         // what the Store returned, or the time limit passed; nil if it found the flow
+}
+
+// RequestInfo describes how a request was answered, for
+// [HandlerHooks].RequestDone.
+type RequestInfo struct {
+	RequestID  string
+	AuthflowID ids.AuthflowID // zero unless the path held a valid authflow ID
+	Status     int            // the HTTP status sent
+	Code       apierrors.Code // the error code sent; "" with status 200
+	StoreTime  time.Duration  // the time spent in the Store; zero if it was not called
+	Duration   time.Duration  // from RequestStart until the response was written
+	// Err is why the request failed, as the handler saw it: the error it
+	// sent, or, behind a 500, the detail it logged and did not send. It is
+	// nil with status 200.
+	Err error
+}
+
+// ClientHooks observe a [Client], for metrics and traces, without this
+// module depending on any library of them. Every field may be nil; a client
+// without hooks does no work for them. The hooks are called on the goroutine
+// of the call, from many calls at once: they must be safe for concurrent
+// use, and they should return quickly.
+//
+// The Start hooks return the context for what follows, so that a tracer can
+// start a span in one and end it in the matching Done hook: they must return
+// the context they are given or one derived from it.
+type ClientHooks struct {
+	// FetchStart is called when [Client.FetchAuthflow] starts. The context
+	// it returns is the one of its attempts.
+	FetchStart func(ctx context.Context, id ids.AuthflowID) context.Context
+
+	// AttemptStart is called before each attempt, numbered from 1. The
+	// context it returns is the one of the attempt's HTTP request, so that
+	// a transport that traces requests sees them as its children.
+	AttemptStart func(ctx context.Context, attempt int) context.Context
+
+	// AttemptDone is called after each attempt, with the context
+	// AttemptStart returned.
+	AttemptDone func(ctx context.Context, info AttemptInfo)
+
+	// FetchDone is called when [Client.FetchAuthflow] returns, with the
+	// context FetchStart returned.
+	FetchDone func(ctx context.Context, info FetchInfo)
+}
+
+// WithClientHooks makes the client call hooks as [ClientHooks] describes.
+func WithClientHooks(hooks ClientHooks) ClientOption {
+	return clientOptionFunc(func(c *clientConfig) { c.hooks = hooks })
+}
+
+// AttemptInfo describes one attempt of a call, for
+// [ClientHooks].AttemptDone.
+type AttemptInfo struct {
+	Attempt   int           // numbered from 1
+	RequestID string        // the X-Request-Id sent
+	Status    int           // the HTTP status received; 0 if no response was
+	Duration  time.Duration // from sending the request until its body was read, or it failed
+	Err       error         // why the attempt failed; nil if it returned the flow
+	// Wait is how long the client waits before the next attempt: zero when
+	// no attempt follows.
+	Wait time.Duration
+}
+
+// FetchInfo describes a whole call of [Client.FetchAuthflow], for
+// [ClientHooks].FetchDone.
+type FetchInfo struct {
+	AuthflowID ids.AuthflowID
+	RequestID  string        // the X-Request-Id sent on each attempt
+	Attempts   int           // how many requests were made
+	Duration   time.Duration // the whole call, waits included
+	Err        error         // what the call returned; nil if it returned the flow
+}
