@@ -13,6 +13,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -356,7 +357,7 @@ func route(t *testing.T, doc *openapi3.T, router routers.Router, req *http.Reque
 func check(t *testing.T, doc *openapi3.T, router routers.Router, ex exchange) (requestOK bool) {
 	t.Helper()
 	rt, params, found := route(t, doc, router, ex.req)
-	opts := &openapi3filter.Options{AuthenticationFunc: authenticate, IncludeResponseStatus: true, MultiError: true, SchemaValidationOptions: formats()}
+	opts := &openapi3filter.Options{AuthenticationFunc: authenticate, IncludeResponseStatus: true, MultiError: true}
 	reqIn := &openapi3filter.RequestValidationInput{Request: ex.req, PathParams: params, Route: rt, Options: opts}
 	requestOK = found && openapi3filter.ValidateRequest(context.Background(), reqIn) == nil
 
@@ -438,7 +439,9 @@ func TestOpenAPIDescribesEveryResponse(t *testing.T) {
 }
 
 // TestOpenAPIStatusesAreTheHandlers checks that each operation lists
-// exactly the statuses the handler answers it with.
+// exactly the statuses the handler answers it with, and beside them the
+// default response, for what a proxy in front of the server may answer,
+// with no content and no header promised.
 func TestOpenAPIStatusesAreTheHandlers(t *testing.T) {
 	t.Parallel()
 	doc := loadDescription(t)
@@ -455,7 +458,15 @@ func TestOpenAPIStatusesAreTheHandlers(t *testing.T) {
 	path := doc.Paths.Find("/api/v1/authflow/{authflow_id}")
 	for method, op := range map[string]*openapi3.Operation{"GET": path.Get, "HEAD": path.Head, "OPTIONS": path.Options} {
 		var described, sent []int
+		if d := op.Responses.Default(); d == nil || d.Ref != "#/components/responses/FromProxy" {
+			t.Errorf("%s: the default response is not FromProxy", method)
+		} else if len(d.Value.Content) != 0 || len(d.Value.Headers) != 0 {
+			t.Errorf("%s: FromProxy promises content or headers, which a proxy's answer need not have", method)
+		}
 		for code := range op.Responses.Map() {
+			if code == "default" {
+				continue
+			}
 			n, err := strconv.Atoi(code)
 			if err != nil {
 				t.Errorf("%s: response %q is not a status", method, code)
@@ -488,7 +499,7 @@ func errorExamples(t *testing.T, doc *openapi3.T) map[int]map[string]any {
 	add := func(op *openapi3.Operation) {
 		for code, ref := range op.Responses.Map() {
 			status, _ := strconv.Atoi(code)
-			if status == 200 {
+			if status == 200 || code == "default" {
 				continue
 			}
 			mt := ref.Value.Content.Get("application/json")
@@ -763,34 +774,12 @@ func TestOpenAPIFixturesValidate(t *testing.T) {
 	}
 }
 
-// formats asserts the string formats the description uses as JSON Schema
-// defines them: ipv4 (dotted decimal) and ipv6 (RFC 4291 text, which has
-// no zone). email is left to the pattern beside it.
-func formats() []openapi3.SchemaValidationOption {
-	ip := func(v4 bool) openapi3.StringFormatValidator {
-		return openapi3.NewCallbackValidator(func(s string) error {
-			a, err := netip.ParseAddr(s)
-			switch {
-			case err != nil:
-				return err
-			case a.Is4() != v4 || a.Zone() != "":
-				return fmt.Errorf("%q is not an IPv%d address without a zone", s, map[bool]int{true: 4, false: 6}[v4])
-			}
-			return nil
-		})
-	}
-	return []openapi3.SchemaValidationOption{
-		openapi3.WithStringFormatValidator("ipv4", ip(true)),
-		openapi3.WithStringFormatValidator("ipv6", ip(false)),
-	}
-}
-
 func validateJSON(doc *openapi3.T, schemaName string, body []byte) error {
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
 		return err
 	}
-	return doc.Components.Schemas[schemaName].Value.VisitJSON(v, append(formats(), openapi3.EnableJSONSchema2020(), openapi3.MultiErrors())...)
+	return doc.Components.Schemas[schemaName].Value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.MultiErrors())
 }
 
 // TestOpenAPISchemasAreAsPreciseAsTheRules checks that the schema refuses
@@ -813,6 +802,9 @@ func TestOpenAPISchemasAreAsPreciseAsTheRules(t *testing.T) {
 		{"nanoseconds", at, `"at":1234567889.123456789,`, true, false},
 		{"exponent", at, `"at":1.23456789e9,`, true, false},
 		{"IPv6", `"remote_ip":"127.0.0.1"`, `"remote_ip":"2001:db8::1"`, true, false},
+		{"IPv4-mapped IPv6", `"remote_ip":"127.0.0.1"`, `"remote_ip":"::ffff:203.0.113.7"`, true, false},
+		{"IPv6 uncompressed", `"remote_ip":"127.0.0.1"`, `"remote_ip":"2001:DB8:0:0:0:0:0:1"`, true, false},
+		{"return_url with a port, a query and an escape", `"return_url":"https://example.com/welcome"`, `"return_url":"http://example.com:8080/a%20b?x=y"`, true, false},
 		{"empty return_url", `"return_url":"https://example.com/welcome"`, `"return_url":""`, true, false},
 		{"uppercase scheme", `"return_url":"https://example.com/welcome"`, `"return_url":"HTTPS://example.com"`, true, false},
 		{"IPv6 return_url", `"return_url":"https://example.com/welcome"`, `"return_url":"http://[::1]:8080/back?to=x#y"`, true, false},
@@ -845,6 +837,12 @@ func TestOpenAPISchemasAreAsPreciseAsTheRules(t *testing.T) {
 		{"return_url not http", `"https://example.com/welcome"`, `"javascript:alert(1)"`, false, false},
 		{"remote_ip not an address", `"remote_ip":"127.0.0.1"`, `"remote_ip":"localhost"`, false, false},
 		{"remote_ip with a zone", `"remote_ip":"127.0.0.1"`, `"remote_ip":"fe80::1%eth0"`, false, false},
+		{"remote_ip with a leading zero", `"remote_ip":"127.0.0.1"`, `"remote_ip":"127.0.0.01"`, false, false},
+		{"remote_ip with two ::", `"remote_ip":"127.0.0.1"`, `"remote_ip":"1::2::3"`, false, false},
+		{"remote_ip with nine groups", `"remote_ip":"127.0.0.1"`, `"remote_ip":"1:2:3:4:5:6:7:8:9"`, false, false},
+		{"return_url with a space in the host", `"https://example.com/welcome"`, `"https://exa mple.com/"`, false, false},
+		{"return_url with a broken escape", `"https://example.com/welcome"`, `"https://example.com/%zz"`, false, false},
+		{"return_url with a bracketed host that is no address", `"https://example.com/welcome"`, `"http://[zz]/"`, false, false},
 		{"at zero", at, `"at":0,`, false, false},
 		{"at as a string", at, `"at":"1234567890",`, false, false},
 		{"at too far", at, `"at":1e18,`, false, false},
@@ -898,4 +896,46 @@ func clientAccepts(body []byte) error {
 		return nil
 	}
 	return err
+}
+
+// TestOpenAPIRemoteIPPatternIsTheAddresses checks remote_ip's pattern
+// against net/netip, which the module decodes it with: it matches the text
+// of random IPv4, IPv6 and IPv4-mapped addresses in every form the server
+// or a client may write (canonical, expanded, upper case), and refuses what
+// netip.ParseAddr refuses, and addresses with a zone.
+func TestOpenAPIRemoteIPPatternIsTheAddresses(t *testing.T) {
+	t.Parallel()
+	doc := loadDescription(t)
+	re := regexp.MustCompile(schema(t, doc, "InteractionDetails").Properties["remote_ip"].Value.Pattern)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		var b [16]byte
+		for i := range b {
+			// Runs of zeros, so that :: compresses them.
+			if rng.IntN(3) > 0 {
+				b[i] = byte(rng.UintN(256))
+			}
+		}
+		v6 := netip.AddrFrom16(b)
+		for _, text := range []string{
+			netip.AddrFrom4([4]byte(b[:4])).String(),
+			v6.String(), v6.StringExpanded(), strings.ToUpper(v6.String()),
+			netip.AddrFrom16(netip.AddrFrom4([4]byte(b[:4])).As16()).String(),
+		} {
+			if !re.MatchString(text) {
+				t.Errorf("the pattern refuses %q", text)
+			}
+		}
+	}
+	for _, text := range []string{
+		"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.4 ", "1::2::3", "1:2:3:4:5:6:7:8:9",
+		"12345::", ":1", "1:", "::ffff:1.2.3", "fe80::1%eth0", "g::1", "1.2.3.4::", "::1.2.3.04",
+	} {
+		if a, err := netip.ParseAddr(text); err == nil && a.Zone() == "" {
+			t.Errorf("netip.ParseAddr accepts %q: not a near miss", text)
+		}
+		if re.MatchString(text) {
+			t.Errorf("the pattern accepts %q, which is no address without a zone", text)
+		}
+	}
 }
