@@ -574,6 +574,8 @@ func TestOpenAPIErrorCodesAreTheAPIs(t *testing.T) {
 	}
 }
 
+// extensibleEnum returns the known values of an open set, and checks that
+// it has no closed enum and that mocks pick among the same values.
 func extensibleEnum(t *testing.T, s *openapi3.Schema) []string {
 	t.Helper()
 	raw, ok := s.Extensions["x-extensible-enum"].([]any)
@@ -586,6 +588,12 @@ func extensibleEnum(t *testing.T, s *openapi3.Schema) []string {
 	var out []string
 	for _, v := range raw {
 		out = append(out, v.(string))
+	}
+	// Mock servers pick among the same known values.
+	faker, _ := s.Extensions["x-faker"].(map[string]any)
+	pick, _ := faker["helpers.arrayElement"].([]any)
+	if len(pick) != 1 || fmt.Sprint(pick[0]) != fmt.Sprint(raw) {
+		t.Errorf("x-faker is %v, want helpers.arrayElement of the x-extensible-enum %v", s.Extensions["x-faker"], raw)
 	}
 	return out
 }
