@@ -59,7 +59,7 @@ func (u unredacted) LogValue() slog.Value {
 // LogValue implements [slog.LogValuer]: log/slog logs r as a group of its
 // status, "success", and its summary as [Authflow.LogValue] logs it (nil
 // when Summary is nil), so that the flow's personal data is hidden here
-// too. To log the summary in full, log [Unredacted](r.Summary).
+// too. To log the summary in full, log [Unredacted] of r.Summary.
 func (r FetchResponse) LogValue() slog.Value {
 	summary := slog.AnyValue(nil)
 	if r.Summary != nil {
