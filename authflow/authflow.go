@@ -31,6 +31,11 @@
 // [Authflow.Validate] checks every rule of the API. Both report what is
 // wrong as an [*apierrors.Error] of this module's errors package, whose
 // Problems name each JSON path and rule ([apierrors.Problem]).
+//
+// An Authflow holds personal data. log/slog logs it with its IDs, status
+// and times and with the e-mail address, the return URL and the devices'
+// addresses, places and fingerprints hidden ([Authflow.LogValue]);
+// [Unredacted] logs it in full.
 package authflow
 
 import (

@@ -21,6 +21,9 @@
 //
 // [Details.AppendJSON] and [DecodeDetails] are Details' strict, fast codec,
 // which package authflow's codec uses for first_seen and last_seen.
+//
+// A Details is personal data. log/slog logs it with every value but its
+// time hidden ([Details.LogValue]); [Unredacted] logs it in full.
 package interaction
 
 import (
