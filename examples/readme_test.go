@@ -1,8 +1,12 @@
 package examples_test
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -13,11 +17,12 @@ import (
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/internal/dbtest"
 )
 
 // TestREADME builds every Go program of the README as written, in a
 // directory of this module (so that it imports this module's packages), and
-// runs the decoding and calling quickstarts against the fixtures.
+// runs each of them against the fixtures.
 func TestREADME(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds programs with the go command")
@@ -136,6 +141,107 @@ func TestREADME(t *testing.T) {
 	}
 	if got, want := run("call", nil, env, "013xrzp12g3nqk8nqprv12gz6v99a2v5"), "no such flow\n"; got != want {
 		t.Errorf("call of an unknown flow printed %q, want %q", got, want)
+	}
+
+	testServeQuickstart(t, bin["serve"], dir, srv.URL)
+}
+
+// testServeQuickstart runs the README's serving program: without its
+// configuration it fails with a message (not a panic), and with it, it
+// serves a flow of its SQLite table to the token's domain. want is a server
+// of the fixture flows, whose answers it must match byte for byte.
+func testServeQuickstart(t *testing.T, bin, dir, want string) {
+	flow := examples.Authflow()
+	for _, c := range []struct{ env, says string }{
+		{"API_TOKEN=", "set API_TOKEN"},
+		{"DOMAIN_ID=", "set DOMAIN_ID"},
+		{"DOMAIN_ID=not-an-id", "set DOMAIN_ID"},
+	} {
+		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), "API_TOKEN=t0ken", "DOMAIN_ID="+flow.DomainID.String(), c.env)
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), c.says) ||
+			strings.Contains(string(out), "panic") || strings.Contains(string(out), "goroutine ") {
+			t.Errorf("serve with %s: %v, printed %q; want exit status 1 and a message with %q", c.env, err, out, c.says)
+		}
+	}
+
+	// The table of the README, holding the fixture flow.
+	dbPath := filepath.Join(dir, "flows.db")
+	db := dbtest.OpenSQLite(t, dbPath)
+	summary, err := json.Marshal(flow)
+	if err == nil {
+		_, err = db.Exec("CREATE TABLE flow_summaries (id text PRIMARY KEY, summary blob)")
+	}
+	if err == nil {
+		_, err = db.Exec("INSERT INTO flow_summaries VALUES ($1, $2)", flow.ID.String(), summary)
+	}
+	if err == nil {
+		err = db.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "API_TOKEN=t0ken", "DOMAIN_ID="+flow.DomainID.String(),
+		"FLOWS_DB="+dbPath, "ADDR=127.0.0.1:0")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	// The program logs the URL once it listens, before it serves.
+	lines := bufio.NewScanner(stderr)
+	var base string
+	for base == "" && lines.Scan() {
+		if _, rest, ok := strings.Cut(lines.Text(), "serving "); ok {
+			base, _, _ = strings.Cut(rest, authflow.PathPrefix)
+		}
+	}
+	if base == "" {
+		t.Fatalf("serve printed no \"serving URL\" line: %v", lines.Err())
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }() // the handler's logs
+
+	get := func(base, id, token string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, base+authflow.PathPrefix+id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, string(body)
+	}
+	for _, c := range []struct {
+		id, token string
+		status    int
+	}{
+		{flow.ID.String(), "t0ken", http.StatusOK},
+		{flow.ID.String(), "", http.StatusUnauthorized},
+		{flow.ID.String(), "wrong", http.StatusUnauthorized},
+		{"013xrzp12g3nqk8nqprv12gz6v99a2v5", "t0ken", http.StatusNotFound},
+	} {
+		status, body := get(base, c.id, c.token)
+		wantStatus, wantBody := get(want, c.id, c.token)
+		if status != c.status || wantStatus != c.status || body != wantBody {
+			t.Errorf("GET %s with token %q: %d %s\nwant %d %s", c.id, c.token, status, body, c.status, wantBody)
+		}
 	}
 }
 
