@@ -252,3 +252,100 @@ func keys(m map[string]string) []string {
 	}
 	return ks
 }
+
+// TestREADMEInstall follows the README's install section as written, in a
+// new module beside a "clone" of this one (a link to it, so that the test
+// checks the tree it runs in): both ways of depending on the unpublished
+// module build and run the README's decoding program. GOPROXY=off makes sure
+// the module comes from the clone, never from a proxy; its dependencies come
+// from the module cache, which go mod download fills first.
+func TestREADMEInstall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the go command")
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to follow the README: %v", err)
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	install, _, _ := strings.Cut(string(readme[bytes.Index(readme, []byte("\n## Install\n"))+1:]), "\n## ")
+	var replaceFlow []string
+	if m := regexp.MustCompile("(?s)\n```\n(.*?)```").FindStringSubmatch(install); m != nil {
+		replaceFlow = strings.Split(strings.TrimSpace(m[1]), "\n")
+	}
+	workFlow := regexp.MustCompile("`(go work init [^`]*)`").FindStringSubmatch(install)
+	if len(replaceFlow) != 2 || !strings.HasPrefix(replaceFlow[0], "go mod edit -replace ") || workFlow == nil ||
+		!strings.Contains(install, "`go get github.com/authflow-dev/authflow-go@latest`") {
+		t.Fatalf("the README's install section is not as this test expects (a block with go mod edit -replace and go mod tidy, "+
+			"then go work init, then go get …@latest):\n%s", install)
+	}
+	var decode []byte
+	for _, b := range regexp.MustCompile("(?s)```go\n(.*?)```").FindAllSubmatch(readme, -1) {
+		if bytes.Contains(b[1], []byte("DecodeFetchResponse")) {
+			decode = b[1]
+		}
+	}
+	if decode == nil {
+		t.Fatal("no decoding program in the README")
+	}
+
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	goRun := func(dir string, env []string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(goCmd, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("in %s: go %s: %v\n%s", dir, strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	goRun(root, nil, "mod", "download")
+
+	top := t.TempDir()
+	if err := os.Symlink(root, filepath.Join(top, "authflow-go")); err != nil {
+		t.Fatal(err)
+	}
+	offline := []string{"GOPROXY=off", "GOFLAGS=-buildvcs=false"}
+	for _, flow := range []struct {
+		name     string
+		commands []string
+		env      string
+	}{
+		{"replace", replaceFlow, "GOWORK=off"},
+		{"workspace", []string{workFlow[1]}, "GOWORK="},
+	} {
+		app := filepath.Join(top, flow.name)
+		if err := os.Mkdir(app, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		env := append([]string{flow.env}, offline...)
+		goRun(app, env, "mod", "init", "example.com/"+flow.name)
+		if err := os.WriteFile(filepath.Join(app, "main.go"), decode, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range flow.commands {
+			args := strings.Fields(c)
+			if args[0] != "go" {
+				t.Fatalf("README install command %q does not start with go", c)
+			}
+			goRun(app, env, args[1:]...)
+		}
+		bin := filepath.Join(app, "decode")
+		goRun(app, env, "build", "-o", bin, ".")
+		cmd := exec.Command(bin)
+		cmd.Stdin = bytes.NewReader(examples.FetchResponseJSON())
+		out, err := cmd.CombinedOutput()
+		if want := "013xrzp12g3nqk8nqprv12gz6v99a2v4 new\n"; err != nil || !strings.HasPrefix(string(out), want) {
+			t.Errorf("%s: the README's decoding program, built outside this module: %v, printed %q; want %q first",
+				flow.name, err, out, want)
+		}
+	}
+}
