@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,7 @@ func openDB(ctx context.Context, spec string, log *slog.Logger) (d *database, er
 	defer cancel()
 
 	var driver, dsn, shown string
+	var secrets []string // the passwords in spec, masked in every error
 	var dialect sqlstore.Dialect
 	switch {
 	case strings.HasPrefix(spec, "sqlite:"):
@@ -72,9 +74,21 @@ func openDB(ctx context.Context, spec string, log *slog.Logger) (d *database, er
 		if err != nil {
 			return nil, errors.New("-db: not a PostgreSQL URL") // url's error would quote the password
 		}
-		driver, dialect, dsn, shown = "pgx", sqlstore.Postgres, spec, u.Redacted()
+		// A password holding "/", "?" or "#" unencoded ends the host early:
+		// its rest lands in the path, query or fragment, where an "@" tells.
+		// One holding "@" is split where url.Parse splits it (the last "@")
+		// but not pgx (the first): pgx's errors would show its pieces.
+		if strings.Contains(u.EscapedPath(), "@") || strings.Contains(u.Fragment, "@") ||
+			u.User == nil && strings.Contains(u.RawQuery, "@") ||
+			strings.Contains(rawUserinfo(spec), "@") {
+			return nil, errors.New(`-db: an "@" in the password or after the host: percent-encode "/", "?", "#" and "@" in the password`)
+		}
+		driver, dialect, dsn = "pgx", sqlstore.Postgres, spec
+		shown, secrets = redactURL(spec, u)
 	default:
-		return nil, fmt.Errorf("-db %q: want sqlite:PATH or postgres://…", spec)
+		// Not shown: it may be a key=value connection string, or another
+		// form, with a password that this code cannot find.
+		return nil, errors.New("-db: want sqlite:PATH or a postgres:// URL (the value given is not shown: it may hold a password)")
 	}
 
 	db, err := sql.Open(driver, dsn)
@@ -90,7 +104,8 @@ func openDB(ctx context.Context, spec string, log *slog.Logger) (d *database, er
 	defer func() {
 		if err != nil {
 			db.Close()
-			err = fmt.Errorf("database %s: %w", shown, err)
+			// The driver's errors may quote the connection string.
+			err = fmt.Errorf("database %s: %s", shown, mask(withoutQuote(err), secrets))
 		}
 	}()
 	if err := db.PingContext(ctx); err != nil {
@@ -128,4 +143,102 @@ func loadFixtures(ctx context.Context, d *database, log *slog.Logger) error {
 		log.Info("loaded fixture flow", "authflow_id", f.ID.String(), "title", f.Title)
 	}
 	return nil
+}
+
+// masked replaces each secret shown.
+const masked = "xxxxx"
+
+// redactURL returns u, parsed from spec, as the demo shows it, with every
+// password masked: the one of its user information, the value of each query
+// parameter whose name says it is secret (password=, sslpassword=,
+// Password=, …, in any case and percent-encoding), and the fragment, which
+// the driver ignores. It also returns the secrets, as written in spec and
+// decoded, to mask them in errors.
+func redactURL(spec string, u *url.URL) (shown string, secrets []string) {
+	r := *u
+	if pw, ok := u.User.Password(); ok {
+		r.User = url.UserPassword(u.User.Username(), masked)
+		secrets = append(secrets, pw)
+		_, raw, _ := strings.Cut(rawUserinfo(spec), ":") // as written
+		secrets = append(secrets, raw)
+	}
+	var query strings.Builder
+	for rest := u.RawQuery; rest != ""; {
+		param, sep := rest, ""
+		if i := strings.IndexAny(rest, "&;"); i >= 0 {
+			param, sep, rest = rest[:i], rest[i:i+1], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		key, value, hasValue := strings.Cut(param, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil {
+			name = key
+		}
+		if hasValue && secretName(name) {
+			secrets = append(secrets, value)
+			if v, err := url.QueryUnescape(value); err == nil {
+				secrets = append(secrets, v)
+			}
+			param = key + "=" + masked
+		}
+		query.WriteString(param + sep)
+	}
+	r.RawQuery = query.String()
+	if u.Fragment != "" || u.RawFragment != "" {
+		_, raw, _ := strings.Cut(spec, "#")
+		secrets = append(secrets, u.Fragment, raw)
+		r.Fragment, r.RawFragment = masked, ""
+	}
+	return r.String(), secrets
+}
+
+// rawUserinfo returns the user information of the URL spec as written,
+// found as url.Parse finds it: the fragment and the query cut off, up to the
+// last "@" before the path.
+func rawUserinfo(spec string) string {
+	_, rest, _ := strings.Cut(spec, "//")
+	rest, _, _ = strings.Cut(rest, "#")
+	rest, _, _ = strings.Cut(rest, "?")
+	authority, _, _ := strings.Cut(rest, "/")
+	if i := strings.LastIndex(authority, "@"); i >= 0 {
+		return authority[:i]
+	}
+	return ""
+}
+
+// withoutQuote returns the message of err without the connection string
+// that pgx's parse errors quote (between backquotes): pgx masks the
+// passwords it finds, but its parser and url.Parse may disagree on where
+// one ends.
+func withoutQuote(err error) string {
+	msg := err.Error()
+	if i, j := strings.Index(msg, "`"), strings.LastIndex(msg, "`"); i < j {
+		return msg[:i] + "the URL" + msg[j+1:]
+	}
+	return msg
+}
+
+// secretName reports whether a query parameter named name may hold a secret.
+func secretName(name string) bool {
+	name = strings.ToLower(name)
+	for _, s := range []string{"pass", "pwd", "secret", "token"} {
+		if strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// mask replaces every secret in text, the longest first, so that no part of
+// one is left beside the mask of a shorter one.
+func mask(text string, secrets []string) string {
+	secrets = slices.Clone(secrets)
+	slices.SortFunc(secrets, func(a, b string) int { return len(b) - len(a) })
+	for _, s := range secrets {
+		if s != "" {
+			text = strings.ReplaceAll(text, s, masked)
+		}
+	}
+	return text
 }

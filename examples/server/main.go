@@ -10,7 +10,9 @@
 // sqlite:PATH for an SQLite file (created if missing; sqlite::memory: for one
 // in memory), or a PostgreSQL URL, postgres://USER:PASSWORD@HOST/DATABASE.
 // It migrates the schema, loads the fixture flows when the table is empty,
-// and then serves whatever the table holds.
+// and then serves whatever the table holds. Whatever it prints of the URL
+// has its passwords masked; it refuses any other form of connection string
+// without printing it.
 //
 // With -token (or the environment variable AUTHFLOW_TOKEN, which the flag
 // overrides) every request to the API needs "Authorization: Bearer TOKEN"
@@ -65,13 +67,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free port)")
-	token := fs.String("token", getenv("AUTHFLOW_TOKEN"), "bearer `token` every API request must carry (default $AUTHFLOW_TOKEN; none: no authentication)")
-	dbSpec := fs.String("db", getenv("AUTHFLOW_DB"), "`database` to serve from: sqlite:PATH or postgres://… (default $AUTHFLOW_DB; none: the fixtures in memory)")
+	// The defaults from the environment are set after parsing: the usage,
+	// printed on -h or a bad flag, would show them, token and password.
+	token := fs.String("token", "", "bearer `token` every API request must carry (default $AUTHFLOW_TOKEN; none: no authentication)")
+	dbSpec := fs.String("db", "", "`database` to serve from: sqlite:PATH or postgres://… (default $AUTHFLOW_DB; none: the fixtures in memory)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+		// Not shown: a database URL given without -db would show its password.
+		return fmt.Errorf("%d unexpected arguments after the flags", fs.NArg())
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["token"] {
+		*token = getenv("AUTHFLOW_TOKEN")
+	}
+	if !set["db"] {
+		*dbSpec = getenv("AUTHFLOW_DB")
 	}
 
 	log := slog.New(slog.NewTextHandler(stderr, nil))

@@ -321,20 +321,80 @@ func TestDemoServerDatabase(t *testing.T) {
 	})
 }
 
-// TestRunHidesPassword checks that a database that cannot be reached is an
-// error that does not show the URL's password.
+// TestRunHidesPassword checks that whatever the form of a database spec,
+// from -db or from AUTHFLOW_DB, nothing the demo prints shows its password:
+// not the line naming the database, not the driver's errors, not the usage.
 func TestRunHidesPassword(t *testing.T) {
 	t.Parallel()
-	var stdout, stderr strings.Builder
-	err := run(context.Background(), []string{"-db", "postgres://user:hunter2@127.0.0.1:1/flows?connect_timeout=5"},
-		func(string) string { return "" }, &stdout, &stderr)
-	if err == nil {
-		t.Fatal("run succeeded without a database")
+	const at = "@127.0.0.1:1/flows?connect_timeout=5" // nothing listens: refused at once
+	for _, c := range []struct {
+		spec    string
+		secrets []string // none may show
+		shown   string   // must show, naming the database
+	}{
+		{"postgres://user:hunter2" + at, []string{"hunter2"}, "postgres://user:xxxxx@127.0.0.1:1/flows"},
+		{"postgresql://user:hunter2" + at, []string{"hunter2"}, "postgresql://user:xxxxx@127.0.0.1:1/flows"},
+		{"postgres://:hunter2" + at, []string{"hunter2"}, "postgres://:xxxxx@127.0.0.1:1/flows"},
+		{"postgres://user:hun%40ter%2F2" + at, []string{"hun@ter/2", "hun%40ter%2F2", "ter"}, "postgres://user:xxxxx@"},
+		{"postgres://user:p@s5:w@rd9" + at, []string{"s5", "rd9"}, `an "@" in the password or after the host`},
+		{"postgres://user" + at + "&password=hunter2", []string{"hunter2"}, "&password=xxxxx"},
+		{"postgres://user" + at + "&Password=hunter2", []string{"hunter2"}, "&Password=xxxxx"},
+		{"postgres://user" + at + "&PASSWORD=hunter2&sslmode=disable", []string{"hunter2"}, "&PASSWORD=xxxxx&sslmode=disable"},
+		{"postgres://user" + at + "&sslpassword=hunter2", []string{"hunter2"}, "&sslpassword=xxxxx"},
+		{"postgres://user" + at + "&pass%77ord=hun%74er2", []string{"hunter2", "hun%74er2"}, "&pass%77ord=xxxxx"},
+		{"postgres://user" + at + ";password=hunter2", []string{"hunter2"}, ";password=xxxxx"},
+		{"postgres://user" + at + "&password=hun+ter2&password=again2", []string{"hun ter2", "hun+ter2", "again2"}, "flows?"},
+		{"postgres://u:hunter2" + at + "&sslmode=bogus&password=hunter2", []string{"hunter2"}, "postgres://u:xxxxx@127.0.0.1:1/flows?connect_timeout=5&sslmode=bogus&password=xxxxx: cannot parse the URL: failed to configure TLS"}, // pgx's
+		{"postgres://user" + at + "#hunter2", []string{"hunter2"}, "#xxxxx"},
+		// An unencoded "/", "?" or "#" ends the host early.
+		{"postgres://user:hun/ter2" + at, []string{"hun/ter2", "ter2"}, "not a PostgreSQL URL"},
+		{"postgres://user:1/hunter2" + at, []string{"hunter2"}, `an "@" in the password or after the host`},
+		{"postgres://user:1?hunter2" + at, []string{"hunter2"}, `an "@" in the password or after the host`},
+		{"postgres://user:1#hunter2" + at, []string{"hunter2"}, `an "@" in the password or after the host`},
+		{"postgres://user:hun ter2" + at, []string{"hun ter2", "ter2"}, "not a PostgreSQL URL"},
+		{"postgres://user:hun%zzter2" + at, []string{"hun%zzter2", "ter2"}, "not a PostgreSQL URL"},
+		// Other forms are refused and not shown.
+		{"host=127.0.0.1 port=1 password=hunter2 user=u", []string{"hunter2"}, "not shown"},
+		{"host=127.0.0.1 password='hun ter2' user=u", []string{"hun ter2", "ter2"}, "not shown"},
+		{`host=127.0.0.1 password='hun\' ter2' user=u`, []string{"ter2"}, "not shown"},
+		{"Server=h;Port=1;Password=hunter2;", []string{"hunter2"}, "not shown"},
+		{"mysql://user:hunter2@tcp(127.0.0.1:1)/flows", []string{"hunter2"}, "not shown"},
+		{"user:hunter2@tcp(127.0.0.1:1)/flows", []string{"hunter2"}, "not shown"},
+	} {
+		for _, from := range []string{"-db", "AUTHFLOW_DB"} {
+			args, env := []string{"-db", c.spec}, map[string]string{}
+			if from == "AUTHFLOW_DB" {
+				args, env = nil, map[string]string{"AUTHFLOW_DB": c.spec}
+			}
+			var stdout, stderr strings.Builder
+			err := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+			if err == nil {
+				t.Fatalf("%s %q: run succeeded without a database", from, c.spec)
+			}
+			printed := err.Error() + "\n" + stderr.String() + stdout.String()
+			for _, secret := range c.secrets {
+				if strings.Contains(printed, secret) {
+					t.Errorf("%s %q: %q shows:\n%s", from, c.spec, secret, printed)
+				}
+			}
+			if !strings.Contains(err.Error(), c.shown) {
+				t.Errorf("%s %q: the error does not say %q: %v", from, c.spec, c.shown, err)
+			}
+		}
 	}
-	if strings.Contains(err.Error(), "hunter2") || strings.Contains(stderr.String(), "hunter2") {
-		t.Errorf("the password shows: %v\n%s", err, stderr.String())
-	}
-	if !strings.Contains(err.Error(), "postgres://user:xxxxx@127.0.0.1:1/flows") {
-		t.Errorf("the error does not say which database: %v", err)
+
+	// The usage (-h, a bad flag) and stray arguments show no default from
+	// the environment.
+	env := map[string]string{"AUTHFLOW_DB": "postgres://user:hunter2" + at, "AUTHFLOW_TOKEN": "s3cret"}
+	for _, args := range [][]string{{"-h"}, {"-nope"}, {"postgres://user:hunter2" + at}} {
+		var stdout, stderr strings.Builder
+		err := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+		if err == nil {
+			t.Fatalf("run(%q) succeeded", args)
+		}
+		printed := err.Error() + "\n" + stderr.String() + stdout.String()
+		if strings.Contains(printed, "hunter2") || strings.Contains(printed, "s3cret") {
+			t.Errorf("run(%q) shows a secret:\n%s", args, printed)
+		}
 	}
 }
