@@ -37,6 +37,8 @@ import (
 // say, and the handler then validates and sends the flow as Authorize left
 // it; nothing it changes reaches another request. An Authorizer is called
 // from many goroutines at once and must be safe for concurrent use.
+//
+// [AuthorizerFuncs] makes an Authorizer of two functions.
 type Authorizer interface {
 	Authenticate(r *http.Request) (context.Context, error)
 	Authorize(ctx context.Context, flow *Authflow) error
@@ -182,12 +184,13 @@ func WithOtherDomainsNotFound() DomainTokensOption {
 // checkToken returns the error of a token that no request can carry, which
 // names fn and what (the token, or which one) but not the token itself.
 func checkToken(fn, token, what string) error {
+	hint := ""
 	if what == "" {
-		what = "the token"
+		what, hint = "the token", " (pass AllowAll explicitly to serve without authentication)"
 	}
 	switch {
 	case token == "":
-		return errors.New("authflow: " + fn + ": " + what + " is empty (pass AllowAll explicitly to serve without authentication)")
+		return errors.New("authflow: " + fn + ": " + what + " is empty" + hint)
 	case strings.ContainsFunc(token, func(r rune) bool { return r < 0x20 || r == 0x7f }),
 		strings.Trim(token, " \t") != token:
 		return errors.New("authflow: " + fn + ": " + what + " starts or ends with a space or a tab or holds a control character, " +

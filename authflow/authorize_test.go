@@ -94,7 +94,7 @@ func TestAuthorizerConfigErrors(t *testing.T) {
 			"authflow: DomainTokens: no tokens (pass AllowAll explicitly to serve without authentication)", ""},
 		{"DomainTokens empty map", authflow.DomainTokens(map[string]ids.DomainID{}), "x", "", ""},
 		{"DomainTokens empty token", authflow.DomainTokens(map[string]ids.DomainID{"good-one": d1, "": d2}), "good-one",
-			"authflow: DomainTokens: the token of domain 013xrzp12g3nqk8nz2ccx5vt2j6f6hjz is empty (pass AllowAll explicitly to serve without authentication)", "good-one"},
+			"authflow: DomainTokens: the token of domain 013xrzp12g3nqk8nz2ccx5vt2j6f6hjz is empty", "good-one"},
 		{"DomainTokens two bad: the least domain's", authflow.DomainTokens(map[string]ids.DomainID{"s3cret\r\n": d2, " s3cret": d1, "good-one": d2}), "good-one",
 			"authflow: DomainTokens: the token of domain 013xrzp12g3nqk8n6z7f3q8wqgbmh3n9 starts or ends with", "s3cret"},
 	}

@@ -14,8 +14,9 @@ const (
 )
 
 // WriteError writes err as the API's error response, exactly as the handler
-// that [NewHandler] makes writes its own, so that a service's middleware or
-// handlers in front of or beside it answer in the same shape:
+// that [NewHandler] makes writes its own (with the default realm), so that a
+// service's middleware or handlers in front of or beside it answer in the
+// same shape:
 //
 //   - If the outermost API error in err's chain is one its maker chose to
 //     send (an [*apierrors.Error] made by [apierrors.New] or
