@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -36,6 +37,8 @@ import (
 // say, and the handler then validates and sends the flow as Authorize left
 // it; nothing it changes reaches another request. An Authorizer is called
 // from many goroutines at once and must be safe for concurrent use.
+//
+// [AuthorizerFuncs] makes an Authorizer of two functions.
 type Authorizer interface {
 	Authenticate(r *http.Request) (context.Context, error)
 	Authorize(ctx context.Context, flow *Authflow) error
@@ -53,6 +56,43 @@ func (AllowAll) Authenticate(r *http.Request) (context.Context, error) { return 
 // Authorize implements [Authorizer]: it lets every caller see every flow.
 func (AllowAll) Authorize(context.Context, *Authflow) error { return nil }
 
+// AuthorizerFuncs makes an [Authorizer] of two functions, as
+// [http.HandlerFunc] makes a handler of one. The handler calls
+// AuthenticateFunc as Authenticate, first of all, before the path is looked
+// at; and AuthorizeFunc as Authorize, on the flow the Store found, before it
+// is validated or sent, with the context AuthenticateFunc returned (see
+// [Authorizer] for what each may return).
+//
+// A nil function lets every request through at its step: a service whose
+// own middleware authenticates sets AuthorizeFunc alone, one with no rule
+// per flow sets AuthenticateFunc alone. With neither, it is [AllowAll]
+// (write AllowAll when that is what you mean). The functions are called from
+// many goroutines at once and must be safe for concurrent use.
+type AuthorizerFuncs struct {
+	// AuthenticateFunc decides whether the request may go on, and returns
+	// its context from then on: see [Authorizer]. A nil context means
+	// r.Context().
+	AuthenticateFunc func(r *http.Request) (context.Context, error)
+	// AuthorizeFunc decides whether the caller may see flow.
+	AuthorizeFunc func(ctx context.Context, flow *Authflow) error
+}
+
+// Authenticate implements [Authorizer]: it calls AuthenticateFunc, if set.
+func (a AuthorizerFuncs) Authenticate(r *http.Request) (context.Context, error) {
+	if a.AuthenticateFunc == nil {
+		return r.Context(), nil
+	}
+	return a.AuthenticateFunc(r)
+}
+
+// Authorize implements [Authorizer]: it calls AuthorizeFunc, if set.
+func (a AuthorizerFuncs) Authorize(ctx context.Context, flow *Authflow) error {
+	if a.AuthorizeFunc == nil {
+		return nil
+	}
+	return a.AuthorizeFunc(ctx, flow)
+}
+
 // The errors the bearer-token authorizers return, shared by every request:
 // an [apierrors.Error] cannot be changed once made. Their messages go to
 // clients.
@@ -65,42 +105,115 @@ var (
 // BearerToken returns an Authorizer that accepts a request if and only if it
 // carries "Authorization: Bearer <token>" with exactly the given token, and
 // then lets it see every flow. The comparison takes the same time whatever
-// the presented token is. It panics if token is empty, which would accept
-// nothing useful and is surely a configuration mistake.
+// the presented token is.
+//
+// A token that no request can carry is a configuration mistake: an empty
+// one, or one that starts or ends with a space or a tab or holds a control
+// character (a token read from a file may end with a newline). Then
+// [NewHandler] fails with an error that says so (and does not hold the
+// token), and the Authorizer, used elsewhere, refuses every request with
+// that error, which is not an API error: a server failure.
 func BearerToken(token string) Authorizer {
-	if token == "" {
-		panic("authflow: BearerToken needs a non-empty token (use AllowAll for no authentication)")
+	return &domainTokens{
+		tokens:    []tokenEntry{{hash: sha256.Sum256([]byte(token))}},
+		anyDomain: true,
+		err:       checkToken("BearerToken", token, ""),
 	}
-	return &domainTokens{tokens: []tokenEntry{{hash: sha256.Sum256([]byte(token))}}, anyDomain: true}
 }
 
 // DomainTokens returns an Authorizer for services whose callers each act for
 // one domain: a request must carry "Authorization: Bearer <token>" with one
 // of the map's tokens, and it may then see only the flows whose DomainID is
-// that token's domain; any other flow is refused with
+// that token's domain. Any other flow is refused with
 // [apierrors.NotPermitted] (403, which tells the caller that the flow
-// exists: a missing one is 404). The authenticated domain is available to the
+// exists: a missing one is 404), or as missing with
+// [WithOtherDomainsNotFound]. The authenticated domain is available to the
 // Store through [CallerDomain]. Tokens are compared in constant time, and all
 // of them on every request, so timing does not reveal which token nearly
-// matched. It panics if the map is empty or holds an empty token.
-func DomainTokens(tokens map[string]ids.DomainID) Authorizer {
-	if len(tokens) == 0 {
-		panic("authflow: DomainTokens needs at least one token (use AllowAll for no authentication)")
+// matched.
+//
+// An empty map, or a token that no request can carry (see [BearerToken]),
+// is a configuration mistake: [NewHandler] fails with an error that names
+// the token's domain (never the token), and the Authorizer, used elsewhere,
+// refuses every request with that error.
+func DomainTokens(tokens map[string]ids.DomainID, opts ...DomainTokensOption) Authorizer {
+	a := &domainTokens{otherDomain: errOtherDomain}
+	for _, o := range opts {
+		o.applyDomainTokens(a)
 	}
-	a := &domainTokens{}
+	if len(tokens) == 0 {
+		a.err = errors.New("authflow: DomainTokens: no tokens (pass AllowAll explicitly to serve without authentication)")
+	}
 	for tok, domain := range tokens {
-		if tok == "" {
-			panic("authflow: DomainTokens: empty token")
-		}
 		a.tokens = append(a.tokens, tokenEntry{hash: sha256.Sum256([]byte(tok)), domain: domain})
+		// Of several bad tokens, report the one of the least domain, so
+		// that the error does not change from run to run.
+		if err := checkToken("DomainTokens", tok, "the token of domain "+domain.String()); err != nil &&
+			(a.err == nil || err.Error() < a.err.Error()) {
+			a.err = err
+		}
 	}
 	return a
 }
 
+// A DomainTokensOption configures [DomainTokens]. Options are made by the
+// With… functions of this package; the interface is sealed.
+type DomainTokensOption interface {
+	applyDomainTokens(*domainTokens)
+}
+
+type domainTokensOptionFunc func(*domainTokens)
+
+func (f domainTokensOptionFunc) applyDomainTokens(a *domainTokens) { f(a) }
+
+// WithOtherDomainsNotFound makes [DomainTokens] refuse a flow of another
+// domain as if it did not exist: with the bare [apierrors.NotFound], which
+// the handler answers 404 not_found "no such resource", the very response
+// (status, headers and body, all but X-Request-Id) of a flow that the Store
+// does not have, provided the Store answers a missing flow with the bare
+// apierrors.NotFound too, as [MemoryStore] and this module's SQL store do.
+// A caller then cannot tell another domain's flow from a missing one by
+// the answer (OWASP's advice for object-level authorization); the time
+// the answer takes may still differ, as the Store finds one and not the
+// other. The default is 403 not_permitted, which tells a caller holding
+// the wrong token why it is refused.
+func WithOtherDomainsNotFound() DomainTokensOption {
+	return domainTokensOptionFunc(func(a *domainTokens) { a.otherDomain = apierrors.NotFound })
+}
+
+// checkToken returns the error of a token that no request can carry, which
+// names fn and what (the token, or which one) but not the token itself.
+func checkToken(fn, token, what string) error {
+	hint := ""
+	if what == "" {
+		what, hint = "the token", " (pass AllowAll explicitly to serve without authentication)"
+	}
+	switch {
+	case token == "":
+		return errors.New("authflow: " + fn + ": " + what + " is empty" + hint)
+	case strings.ContainsFunc(token, func(r rune) bool { return r < 0x20 || r == 0x7f }),
+		strings.Trim(token, " \t") != token:
+		return errors.New("authflow: " + fn + ": " + what + " starts or ends with a space or a tab or holds a control character, " +
+			"which no request can carry in a header (a token read from a file may end with a newline)")
+	}
+	return nil
+}
+
+// configError returns the configuration error authz carries, if it is one
+// of BearerToken's or DomainTokens's: NewHandler fails with it.
+func configError(authz Authorizer) error {
+	if a, ok := authz.(*domainTokens); ok {
+		return a.err
+	}
+	return nil
+}
+
 // domainTokens implements BearerToken and DomainTokens.
 type domainTokens struct {
-	tokens    []tokenEntry // read-only after construction
-	anyDomain bool         // BearerToken: every flow is visible
+	tokens      []tokenEntry // read-only after construction
+	anyDomain   bool         // BearerToken: every flow is visible
+	otherDomain error        // the refusal of another domain's flow
+	err         error        // the configuration error: every request is refused with it
 }
 
 // tokenEntry holds the SHA-256 of an accepted token: comparing fixed-length
@@ -122,6 +235,9 @@ func CallerDomain(ctx context.Context) (ids.DomainID, bool) {
 
 // Authenticate implements [Authorizer].
 func (a *domainTokens) Authenticate(r *http.Request) (context.Context, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
 	token, err := bearerToken(r)
 	if err != nil {
 		return nil, err
@@ -145,12 +261,15 @@ func (a *domainTokens) Authenticate(r *http.Request) (context.Context, error) {
 // Authorize implements [Authorizer]: the flow must belong to the caller's
 // domain, unless the authorizer is a plain BearerToken.
 func (a *domainTokens) Authorize(ctx context.Context, flow *Authflow) error {
+	if a.err != nil {
+		return a.err
+	}
 	if a.anyDomain {
 		return nil
 	}
 	domain, ok := CallerDomain(ctx)
 	if !ok || domain != flow.DomainID {
-		return errOtherDomain
+		return a.otherDomain
 	}
 	return nil
 }

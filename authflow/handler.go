@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -105,13 +104,18 @@ func WithRealm(realm string) HandlerOption {
 // concurrent use.
 //
 // NewHandler fails if store or authz is nil (pass [AllowAll] explicitly for
-// a handler without authorization), or if an option's value is out of range.
+// a handler without authorization), if authz is a [BearerToken] or
+// [DomainTokens] given a token no request can carry, or if an option's
+// value is out of range.
 func NewHandler(store Store, authz Authorizer, opts ...HandlerOption) (http.Handler, error) {
 	if store == nil {
 		return nil, errors.New("authflow: NewHandler: nil Store (pass your storage, or a MemoryStore for tests)")
 	}
 	if authz == nil {
 		return nil, errors.New("authflow: NewHandler: nil Authorizer (pass AllowAll explicitly to serve without authorization)")
+	}
+	if err := configError(authz); err != nil {
+		return nil, err
 	}
 	h := &handler{store: store, authz: authz, log: slog.Default(), realm: "authflow", storeTimeout: DefaultStoreTimeout}
 	for _, o := range opts {
@@ -458,26 +462,15 @@ func sendable(err error) *apierrors.Error {
 	return nil
 }
 
-// writeError answers an API error with its own status and envelope.
+// writeError answers an API error with its own status and envelope, as
+// [WriteError] does, with the handler's realm.
 func (h *handler) writeError(w http.ResponseWriter, r *http.Request, e *apierrors.Error) {
-	status := e.Code().HTTPStatus()
-	if status == http.StatusUnauthorized {
-		if e.Code() == apierrors.BadAuthToken {
-			w.Header()["Www-Authenticate"] = []string{h.challengeInvalid}
-		} else {
-			w.Header()["Www-Authenticate"] = []string{h.challenge}
-		}
-	}
-	writeBody(w, r, status, e.AppendJSON(nil))
+	writeAPIError(w, r, e, h.challenge, h.challengeInvalid)
 }
 
-// writeConst writes a fixed body.
+// writeConst writes a fixed error body, as [WriteError] writes every error.
 func writeConst(w http.ResponseWriter, r *http.Request, status int, body string) {
-	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		_, _ = io.WriteString(w, body)
-	}
+	writeErrorBody(w, r, status, []byte(body))
 }
 
 // writeBody writes the status, Content-Length and, except for HEAD, the body.

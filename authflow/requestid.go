@@ -3,6 +3,7 @@ package authflow
 import (
 	"context"
 	"math/rand/v2"
+	"net/http"
 )
 
 // MaxRequestIDLen is the longest request ID the handler takes from a
@@ -45,6 +46,19 @@ func plainRequestID(id string) bool {
 		}
 	}
 	return true
+}
+
+// requestIDFor returns the request ID of r's response: the one r's context
+// carries ([RequestID]) if it is plain, else r's own X-Request-Id if r sent
+// exactly one and it is plain, else a new one.
+func requestIDFor(r *http.Request) string {
+	if id := RequestID(r.Context()); plainRequestID(id) {
+		return id
+	}
+	if v := r.Header["X-Request-Id"]; len(v) == 1 && plainRequestID(v[0]) {
+		return v[0]
+	}
+	return newRequestID()
 }
 
 // requestIDAlphabet is Crockford's base32, lower case.
