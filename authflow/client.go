@@ -164,12 +164,13 @@ func WithoutValidation() ClientOption {
 // a byte that [WithBearerToken] refuses (the error does not quote the
 // token), or if a product given to [WithUserAgent] is not one.
 //
-// Unless told otherwise by options, the client sends no credentials,
-// retries failed calls as [RetryPolicy] describes (up to
-// [DefaultMaxRetries] times), bounds each attempt with [DefaultTimeout],
-// reads at most [DefaultMaxBodySize] bytes of body and [DefaultMaxHeaderSize]
-// bytes of headers, and checks each flow it receives as
-// [Client.FetchAuthflow] describes.
+// Unless told otherwise by options, the client sends no credentials and
+// the User-Agent "authflow-go/" + [Version], retries failed calls as
+// [RetryPolicy] describes (up to [DefaultMaxRetries] times), bounds each
+// attempt with [DefaultTimeout], reads at most [DefaultMaxBodySize] bytes
+// of body and [DefaultMaxHeaderSize] bytes of headers, checks each flow it
+// receives as [Client.FetchAuthflow] describes, and calls no hooks. Each
+// request carries an X-Request-Id header as FetchAuthflow describes.
 func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {

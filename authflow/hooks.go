@@ -100,6 +100,7 @@ type ClientHooks struct {
 }
 
 // WithClientHooks makes the client call hooks as [ClientHooks] describes.
+// The default is no hooks.
 func WithClientHooks(hooks ClientHooks) ClientOption {
 	return clientOptionFunc(func(c *clientConfig) { c.hooks = hooks })
 }
