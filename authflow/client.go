@@ -118,8 +118,9 @@ func WithTimeout(d time.Duration) ClientOption {
 // punctuation from '!' to '~' (bytes 0x21 to 0x7E), a superset of the
 // characters a bearer token is made of. [NewClient] refuses any other
 // byte: a control character (a line break, NUL, DEL) cannot be sent in a
-// header at all, spaces and tabs at either end are dropped on the way, and
-// bytes beyond ASCII have no agreed meaning in a header. A token read from
+// header at all, spaces and tabs are no part of a bearer token (and at
+// either end are dropped on the way), and bytes beyond ASCII have no agreed
+// meaning in a header. A token read from
 // a file with its final line break is the usual case. The token is never
 // included in errors, nor in what a [Client] prints or logs.
 func WithBearerToken(token string) ClientOption {
