@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
@@ -16,12 +17,14 @@ import (
 
 	apierrors "github.com/authflow-dev/authflow-go/errors"
 	"github.com/authflow-dev/authflow-go/ids"
+	"github.com/authflow-dev/authflow-go/internal/safetext"
 )
 
 // Version is this library's version, sent in the client's User-Agent.
 const Version = "0.1.0"
 
-// userAgent is the client's User-Agent header.
+// userAgent is the client's User-Agent header, before the products
+// [WithUserAgent] appends.
 const userAgent = "authflow-go/" + Version
 
 // Client defaults.
@@ -39,14 +42,19 @@ const (
 
 // A Client calls an Authflow API's fetch endpoint. It is safe for
 // concurrent use; make one with [NewClient] and reuse it.
+//
+// Printed with any verb of package fmt, or logged with log/slog, a Client
+// shows its base URL and whether it sends a bearer token, never the token
+// (see [Client.String] and [Client.LogValue]).
 type Client struct {
-	base     string // scheme://host[/path], no trailing slash
-	http     *http.Client
-	auth     string // the Authorization header value, or ""
-	maxBody  int64
-	validate bool
-	retry    RetryPolicy
-	hooks    ClientHooks
+	base      string // scheme://host[/path], no trailing slash
+	http      *http.Client
+	auth      string // the Authorization header value, or ""
+	userAgent string // the User-Agent header value
+	maxBody   int64
+	validate  bool
+	retry     RetryPolicy
+	hooks     ClientHooks
 
 	// Stand-ins for time and chance, which tests replace.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -67,6 +75,7 @@ type clientConfig struct {
 	validate bool
 	retry    RetryPolicy
 	hooks    ClientHooks
+	products []string // what WithUserAgent appends, in order
 }
 
 type clientOptionFunc func(*clientConfig)
@@ -102,10 +111,35 @@ func WithTimeout(d time.Duration) ClientOption {
 
 // WithBearerToken makes the client send "Authorization: Bearer <token>" to
 // the base URL's origin (scheme, host and port), and never to another one a
-// redirect leads to. The token is never included in errors. The default is
-// to send no Authorization header.
+// redirect leads to. The default is to send no Authorization header, as
+// does WithBearerToken("").
+//
+// The token must be printable ASCII without spaces: letters, digits and the
+// punctuation from '!' to '~' (bytes 0x21 to 0x7E), a superset of the
+// characters a bearer token is made of. [NewClient] refuses any other
+// byte: a control character (a line break, NUL, DEL) cannot be sent in a
+// header at all, spaces and tabs are no part of a bearer token (and at
+// either end are dropped on the way), and bytes beyond ASCII have no agreed
+// meaning in a header. A token read from
+// a file with its final line break is the usual case. The token is never
+// included in errors, nor in what a [Client] prints or logs.
 func WithBearerToken(token string) ClientOption {
 	return clientOptionFunc(func(c *clientConfig) { c.token = token })
+}
+
+// WithUserAgent appends product to the User-Agent header the client sends,
+// after the library's own, so that an API's operators can tell which
+// application calls: WithUserAgent("myapp/1.2") sends
+// "authflow-go/0.1.0 myapp/1.2". Given more than once, the products follow
+// one another in the order given.
+//
+// product is a product identifier as HTTP defines it: a name, optionally
+// followed by "/" and a version, each made of one or more letters, digits
+// and characters of !#$%&'*+-.^_`|~ (HTTP's token characters). [NewClient]
+// refuses any other text, such as an empty one, one with a space or a
+// comment in parentheses. The default is "authflow-go/" + [Version] alone.
+func WithUserAgent(product string) ClientOption {
+	return clientOptionFunc(func(c *clientConfig) { c.products = append(c.products, product) })
 }
 
 // WithMaxBodySize caps the response bodies the client reads, in bytes (the
@@ -127,14 +161,17 @@ func WithoutValidation() ClientOption {
 // NewClient returns a client of the API at baseURL, such as
 // "https://api.example.com" (the endpoint's path is appended to it, so a
 // base with a path prefix works too). It fails if baseURL is not an absolute
-// http or https URL, or if an option is out of range.
+// http or https URL, if an option is out of range, if the bearer token holds
+// a byte that [WithBearerToken] refuses (the error does not quote the
+// token), or if a product given to [WithUserAgent] is not one.
 //
-// Unless told otherwise by options, the client sends no credentials,
-// retries failed calls as [RetryPolicy] describes (up to
-// [DefaultMaxRetries] times), bounds each attempt with [DefaultTimeout],
-// reads at most [DefaultMaxBodySize] bytes of body and [DefaultMaxHeaderSize]
-// bytes of headers, and checks each flow it receives as
-// [Client.FetchAuthflow] describes.
+// Unless told otherwise by options, the client sends no credentials and
+// the User-Agent "authflow-go/" + [Version], retries failed calls as
+// [RetryPolicy] describes (up to [DefaultMaxRetries] times), bounds each
+// attempt with [DefaultTimeout], reads at most [DefaultMaxBodySize] bytes
+// of body and [DefaultMaxHeaderSize] bytes of headers, checks each flow it
+// receives as [Client.FetchAuthflow] describes, and calls no hooks. Each
+// request carries an X-Request-Id header as FetchAuthflow describes.
 func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
@@ -163,23 +200,107 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 		}
 		hc = &http.Client{Timeout: cfg.timeout, Transport: defaultTransport()}
 	}
-	if strings.ContainsAny(cfg.token, "\r\n") {
-		return nil, errors.New("authflow: NewClient: the bearer token holds a line break")
+	if err := checkToken(cfg.token); err != nil {
+		return nil, err
+	}
+	ua := userAgent
+	for _, p := range cfg.products {
+		if !isProduct(p) {
+			return nil, errors.New(`authflow: NewClient: WithUserAgent("` + safetext.Bounded(p, 64) +
+				`"): not a product such as "myapp/1.2": a name, optionally "/" and a version, ` +
+				"each of letters, digits and !#$%&'*+-.^_`|~")
+		}
+		ua += " " + p
 	}
 	c := &Client{
-		base:     strings.TrimSuffix(u.String(), "/"),
-		http:     guardRedirects(hc, originOf(u)),
-		maxBody:  cfg.maxBody,
-		validate: cfg.validate,
-		retry:    cfg.retry,
-		hooks:    cfg.hooks,
-		sleep:    sleep,
-		randN:    randInt64N,
+		base:      strings.TrimSuffix(u.String(), "/"),
+		http:      guardRedirects(hc, originOf(u)),
+		userAgent: ua,
+		maxBody:   cfg.maxBody,
+		validate:  cfg.validate,
+		retry:     cfg.retry,
+		hooks:     cfg.hooks,
+		sleep:     sleep,
+		randN:     randInt64N,
 	}
 	if cfg.token != "" {
 		c.auth = "Bearer " + cfg.token
 	}
 	return c, nil
+}
+
+// checkToken says, without quoting it, what makes token one that
+// [WithBearerToken] refuses, or returns nil.
+func checkToken(token string) error {
+	what := ""
+	if strings.TrimRight(token, " \t\r\n") != token {
+		what = "ends with a space, a tab or a line break" // as a token read from a file often does
+	}
+	for i := 0; i < len(token) && what == ""; i++ {
+		switch b := token[i]; {
+		case '!' <= b && b <= '~':
+		case b == ' ' || b == '\t':
+			what = "holds a space or a tab"
+		case b == '\r' || b == '\n':
+			what = "holds a line break"
+		case b < ' ' || b == 0x7f:
+			what = "holds a control character"
+		default:
+			what = "holds a byte beyond ASCII"
+		}
+	}
+	if what == "" {
+		return nil
+	}
+	return errors.New("authflow: NewClient: the bearer token " + what +
+		": a token must be printable ASCII without spaces ('!' to '~')")
+}
+
+// isProduct reports whether p is an HTTP product identifier:
+// token ["/" token].
+func isProduct(p string) bool {
+	name, version, versioned := strings.Cut(p, "/")
+	return isToken(name) && (!versioned || isToken(version))
+}
+
+// isToken reports whether s is an HTTP token: one or more of the letters,
+// digits and !#$%&'*+-.^_`|~.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// String describes c for logs and messages: its base URL, and whether it
+// sends a bearer token, never the token itself, as in
+// "authflow.Client(https://api.example.com, bearer token)" or
+// "authflow.Client(https://api.example.com)".
+func (c *Client) String() string {
+	if c.auth == "" {
+		return "authflow.Client(" + c.base + ")"
+	}
+	return "authflow.Client(" + c.base + ", bearer token)"
+}
+
+// Format implements fmt.Formatter: every verb (%v, %+v, %#v, %s, %d…)
+// prints what [Client.String] returns, so that no verb prints the
+// client's fields, its credentials among them.
+func (c *Client) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, c.String())
+}
+
+// LogValue implements slog.LogValuer: a client is logged as a group of its
+// base URL (base_url) and whether it sends a bearer token (bearer_token),
+// never the token itself.
+func (c *Client) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("base_url", c.base), slog.Bool("bearer_token", c.auth != ""))
 }
 
 // defaultTransport is the transport of the clients made without
@@ -297,7 +418,8 @@ func guardRedirects(hc *http.Client, base origin) *http.Client {
 //     errors.Is(err, context.DeadlineExceeded) and errors.As into a
 //     *net.OpError, say, reach it.
 //   - A zero id fails at once, with code [apierrors.RequiredValue], and
-//     sends nothing.
+//     sends nothing. So does a context whose request ID is not plain (see
+//     below), with code [apierrors.InvalidValue].
 //
 // A failed call is retried as the client's [RetryPolicy] says, within ctx,
 // and the error returned is the last attempt's. A call whose context ends
@@ -305,85 +427,165 @@ func guardRedirects(hc *http.Client, base origin) *http.Client {
 // [apierrors.Unknown] that wraps the context's error; its message quotes
 // the last attempt's error.
 //
+// Every attempt of a call sends the same X-Request-Id header, so that the
+// API's operators find all the attempts of one call under one ID: the
+// request ID ctx carries ([RequestID]: one given to [ContextWithRequestID],
+// or that of the request a handler made by [NewHandler] is serving), or,
+// when it carries none, a new one. A request ID in ctx that is not plain
+// (1 to [MaxRequestIDLen] characters of A-Z, a-z, 0-9, '.', '_' and '-')
+// fails the call at once, rather than be sent changed or be replaced by an
+// ID the caller does not know.
+//
 // Unless [WithoutValidation] was given, the flow received is checked with
 // every rule [Authflow.Validate] checks but one: a non-empty status this
 // version does not know is accepted and kept as it is, so that a client
 // keeps working when the API adds one (an unknown error code, likewise, is
-// kept as it is). What is broken is still refused, such as a malformed ID,
-// a missing required value, a duplicate or empty factor name, or an
-// impossible latitude or longitude. The flow must also have the ID asked
-// for; that check and the decoder's own stay on with WithoutValidation.
+// kept as it is). Open sets are checked by shape only, as by Validate: a
+// well-formed time zone that no time zone database holds yet, or a JA4
+// fingerprint naming a TLS version that does not exist yet, is accepted.
+// What is broken is still refused, such as a malformed ID, a missing
+// required value, a duplicate or empty factor name, or an impossible
+// latitude or longitude. The flow must also have the ID asked for; that
+// check and the decoder's own stay on with WithoutValidation.
+//
+// The client's [ClientHooks], when it has any, see the call and each of
+// its attempts.
 func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, error) {
+	start, end := c.hooks.FetchStart, c.hooks.FetchDone
+	if start == nil && end == nil {
+		flow, _, _, err := c.fetchAuthflow(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return flow, nil
+	}
+	var t0 time.Time
+	if end != nil {
+		t0 = time.Now()
+	}
+	if start != nil {
+		ctx = start(ctx, id)
+	}
+	flow, requestID, attempts, err := c.fetchAuthflow(ctx, id)
+	if end != nil {
+		info := FetchInfo{AuthflowID: id, RequestID: requestID, Attempts: attempts, Duration: time.Since(t0)}
+		if err != nil {
+			info.Err = err
+		}
+		end(ctx, info)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return flow, nil
+}
+
+// fetchAuthflow is FetchAuthflow but for its FetchStart and FetchDone
+// hooks. It returns as well the request ID it sent ("" if none) and the
+// number of attempts it made.
+func (c *Client) fetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflow, string, int, *apierrors.Error) {
 	if id.IsZero() {
-		return nil, apierrors.New(apierrors.RequiredValue, "authflow_id: required")
+		return nil, "", 0, apierrors.New(apierrors.RequiredValue, "authflow_id: required")
+	}
+	requestID := RequestID(ctx)
+	switch {
+	case requestID == "":
+		requestID = newRequestID()
+	case !plainRequestID(requestID):
+		return nil, "", 0, apierrors.New(apierrors.InvalidValue, "X-Request-Id: the context's request ID must be 1 to "+
+			strconv.Itoa(MaxRequestIDLen)+" characters of A-Z, a-z, 0-9, '.', '_' and '-'")
 	}
 	var buf [len(PathPrefix) + ids.EncodedLen]byte
 	target := c.base + string(append(append(buf[:0], PathPrefix...), id.String()...))
+	attemptStart, attemptDone := c.hooks.AttemptStart, c.hooks.AttemptDone
 	for n := 1; ; n++ {
-		flow, retry, err := c.fetch(ctx, target, id)
+		actx := ctx
+		if attemptStart != nil {
+			actx = attemptStart(ctx, n)
+		}
+		var t0 time.Time
+		if attemptDone != nil {
+			t0 = time.Now()
+		}
+		flow, status, retry, err := c.fetch(actx, target, id, requestID)
+		var d time.Duration
+		if attemptDone != nil {
+			d = time.Since(t0)
+		}
+		var wait time.Duration
+		again := err != nil && retry && n <= c.retry.MaxRetries
+		if again {
+			wait, again = c.nextWait(ctx, n-1, err)
+		}
+		if attemptDone != nil {
+			info := AttemptInfo{Attempt: n, RequestID: requestID, Status: status, Duration: d, Wait: wait}
+			if err != nil {
+				info.Err = err
+			}
+			attemptDone(actx, info)
+		}
 		if err == nil {
-			return flow, nil
+			return flow, requestID, n, nil
 		}
-		if !retry || n > c.retry.MaxRetries {
-			return nil, err.WithAttempts(n)
-		}
-		wait, ok := c.nextWait(ctx, n-1, err)
-		if !ok {
-			return nil, err.WithAttempts(n)
+		if !again {
+			return nil, requestID, n, err.WithAttempts(n)
 		}
 		if werr := c.sleep(ctx, wait); werr != nil {
-			return nil, apierrors.Wrap(apierrors.Unknown, "waiting to retry: "+werr.Error()+"; the last attempt failed with "+err.Error(), werr).WithAttempts(n)
+			return nil, requestID, n, apierrors.Wrap(apierrors.Unknown, "waiting to retry: "+werr.Error()+"; the last attempt failed with "+err.Error(), werr).WithAttempts(n)
 		}
 	}
 }
 
-// fetch makes one attempt to fetch the flow id at target, and reports, when
-// it fails, whether the failure may pass with a retry.
-func (c *Client) fetch(ctx context.Context, target string, id ids.AuthflowID) (*Authflow, bool, *apierrors.Error) {
+// fetch makes one attempt to fetch the flow id at target, with the request
+// ID requestID. It returns the HTTP status received (0 if no response was)
+// and, when it fails, whether the failure may pass with a retry.
+func (c *Client) fetch(ctx context.Context, target string, id ids.AuthflowID, requestID string) (*Authflow, int, bool, *apierrors.Error) {
 	// Whether any byte of a response arrived, which ends any chance of a
 	// retry after a transport failure.
 	var responded atomic.Bool
 	trace := &httptrace.ClientTrace{GotFirstResponseByte: func() { responded.Store(true) }}
 	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodGet, target, nil)
 	if err != nil {
-		return nil, false, noResponse("no request", err)
+		return nil, 0, false, noResponse("no request", err)
 	}
 	req.Header["Accept"] = []string{"application/json"}
-	req.Header["User-Agent"] = []string{userAgent}
+	req.Header["User-Agent"] = []string{c.userAgent}
+	req.Header["X-Request-Id"] = []string{requestID}
 	if c.auth != "" {
 		req.Header["Authorization"] = []string{c.auth}
 	}
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, ctx.Err() == nil && !responded.Load() && !permanent(err), noResponse("no response", err)
+		return nil, 0, ctx.Err() == nil && !responded.Load() && !permanent(err), noResponse("no response", err)
 	}
 	defer discard(resp.Body)
+	status := resp.StatusCode
 
 	body, err := readBody(resp.Body, resp.ContentLength, c.maxBody)
 	if err != nil {
 		if errors.Is(err, errTooLarge) {
-			return nil, false, responseError(resp.StatusCode, "response body larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes", nil)
+			return nil, status, false, responseError(status, "response body larger than "+strconv.FormatInt(c.maxBody, 10)+" bytes", nil)
 		}
-		return nil, false, noResponse("HTTP "+strconv.Itoa(resp.StatusCode)+": reading the body", err)
+		return nil, status, false, noResponse("HTTP "+strconv.Itoa(status)+": reading the body", err)
 	}
 
-	if resp.StatusCode != http.StatusOK {
-		return nil, retryableStatus(resp.StatusCode), apierrors.FromResponse(resp.StatusCode, resp.Header, body)
+	if status != http.StatusOK {
+		return nil, status, retryableStatus(status), apierrors.FromResponse(status, resp.Header, body)
 	}
 	flow, err := DecodeFetchResponse(body)
 	if err != nil {
-		return nil, false, responseError(resp.StatusCode, "invalid response body", err)
+		return nil, status, false, responseError(status, "invalid response body", err)
 	}
 	if flow.ID != id {
-		return nil, false, responseError(resp.StatusCode, "the response holds the authflow "+flow.ID.String()+", not "+id.String(), nil)
+		return nil, status, false, responseError(status, "the response holds the authflow "+flow.ID.String()+", not "+id.String(), nil)
 	}
 	if c.validate {
 		if err := flow.validate(true); err != nil {
-			return nil, false, responseError(resp.StatusCode, "invalid authflow in the response", err)
+			return nil, status, false, responseError(status, "invalid authflow in the response", err)
 		}
 	}
-	return flow, false, nil
+	return flow, status, false, nil
 }
 
 // maxDrain bounds what the client reads of a body it discards unread, so

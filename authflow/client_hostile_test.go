@@ -223,6 +223,7 @@ func TestClientErrorShape(t *testing.T) {
 		h        http.HandlerFunc
 		timeout  time.Duration // of the call's context, when not 0
 		zeroID   bool          // fetch the zero ID, not the seed's
+		reqID    string        // the context's request ID, when not ""
 		code     apierrors.Code
 		status   int
 		attempts int
@@ -253,6 +254,8 @@ func TestClientErrorShape(t *testing.T) {
 		}, timeout: 100 * time.Millisecond, code: apierrors.Unknown, attempts: 1, text: "unknown: no response: Get ", cause: context.DeadlineExceeded},
 		{name: "zero ID", h: func(w http.ResponseWriter, r *http.Request) { t.Error("zero ID: a request was sent") },
 			zeroID: true, code: apierrors.RequiredValue, attempts: 0, text: "required_value: authflow_id: required"},
+		{name: "a request ID that is not plain", h: func(w http.ResponseWriter, r *http.Request) { t.Error("bad request ID: a request was sent") },
+			reqID: "not plain", code: apierrors.InvalidValue, attempts: 0, text: "invalid_value: X-Request-Id: "},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -266,6 +269,9 @@ func TestClientErrorShape(t *testing.T) {
 				var cancel context.CancelFunc
 				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
 				defer cancel()
+			}
+			if tt.reqID != "" {
+				ctx = ContextWithRequestID(ctx, tt.reqID)
 			}
 			id := seedAuthflowID
 			if tt.zeroID {

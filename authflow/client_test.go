@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -504,6 +508,275 @@ func TestClientRefusesLenientErrorEnvelopes(t *testing.T) {
 			e := wantAPIError(t, err, c.code, c.status, want...)
 			if c.code == apierrors.Unexpected && (strings.Contains(e.Error(), "not_permitted") || strings.Contains(e.Error(), "no such flow")) {
 				t.Errorf("Error() = %q repeats what the refused body claimed", e.Error())
+			}
+		})
+	}
+}
+
+// TestNewClientRefusesUnsendableTokens: a token with a byte that cannot
+// go in a header, or would not arrive as sent, is refused by NewClient,
+// with an error that says why and never quotes the token; the bytes a
+// token may hold reach the server as they are.
+func TestNewClientRefusesUnsendableTokens(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cr3t"
+	for _, tt := range []struct {
+		name, token, why string
+	}{
+		{"NUL", secret + "\x00x", "holds a control character"},
+		{"DEL", secret + "\x7fx", "holds a control character"},
+		{"escape", secret + "\x1bx", "holds a control character"},
+		{"CR LF inside", secret + "\r\nX-Evil: 1", "holds a line break"},
+		{"final line break", secret + "\n", "ends with a space, a tab or a line break"},
+		{"final CR LF", secret + "\r\n", "ends with a space, a tab or a line break"},
+		{"final space", secret + " ", "ends with a space, a tab or a line break"},
+		{"leading space", " " + secret, "holds a space or a tab"},
+		{"space inside", secret + " x", "holds a space or a tab"},
+		{"tab inside", secret + "\tx", "holds a space or a tab"},
+		{"non-ASCII", secret + "é", "holds a byte beyond ASCII"},
+		{"invalid UTF-8", secret + "\xff", "holds a byte beyond ASCII"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := authflow.NewClient("https://api.example.com", authflow.WithBearerToken(tt.token))
+			if err == nil {
+				t.Fatalf("NewClient accepted the token %q: %v", tt.token, c)
+			}
+			want := "authflow: NewClient: the bearer token " + tt.why + ": a token must be printable ASCII without spaces ('!' to '~')"
+			if err.Error() != want {
+				t.Errorf("error %q, want %q", err, want)
+			}
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("the error quotes the token: %v", err)
+			}
+		})
+	}
+
+	t.Run("every printable byte is sent as it is", func(t *testing.T) {
+		t.Parallel()
+		var token strings.Builder
+		for b := byte('!'); b <= '~'; b++ {
+			token.WriteByte(b)
+		}
+		var got atomic.Value
+		url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+			got.Store(r.Header.Get("Authorization"))
+			_, _ = w.Write(examples.FetchResponseJSON())
+		})
+		if _, err := fetchSeed(t, url, authflow.WithBearerToken(token.String())); err != nil {
+			t.Fatal(err)
+		}
+		if got.Load() != "Bearer "+token.String() {
+			t.Errorf("Authorization %q, want Bearer %s", got.Load(), token.String())
+		}
+	})
+}
+
+// TestClientDoesNotPrintItsToken prints and logs a client every way a
+// program might, and finds its base URL in each, never its token.
+func TestClientDoesNotPrintItsToken(t *testing.T) {
+	t.Parallel()
+	const token = "s3cr3t-t0ken"
+	c, err := authflow.NewClient("https://api.example.com/v2", authflow.WithBearerToken(token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	anonymous, err := authflow.NewClient("https://api.example.com/v2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.String(), "authflow.Client(https://api.example.com/v2, bearer token)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	if got, want := anonymous.String(), "authflow.Client(https://api.example.com/v2)"; got != want {
+		t.Errorf("String() without a token = %q, want %q", got, want)
+	}
+
+	printed := map[string]string{}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T %p"} {
+		printed["fmt "+verb] = fmt.Sprintf(verb, c)
+		printed["fmt "+verb+" in a struct"] = fmt.Sprintf(verb, struct{ Client *authflow.Client }{c})
+	}
+	for _, h := range []struct {
+		name string
+		new  func(io.Writer) slog.Handler
+	}{
+		{"text", func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) }},
+		{"JSON", func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) }},
+	} {
+		var b bytes.Buffer
+		slog.New(h.new(&b)).Info("calling", "client", c)
+		printed["slog "+h.name] = b.String()
+		b.Reset()
+		slog.New(h.new(&b)).Info("calling", "config", struct{ Client *authflow.Client }{c})
+		printed["slog "+h.name+" in a struct"] = b.String()
+	}
+	for how, out := range printed {
+		if strings.Contains(out, token) || strings.Contains(out, fmt.Sprintf("%x", token)) {
+			t.Errorf("%s reveals the token: %s", how, out)
+		}
+	}
+	for how, want := range map[string]string{
+		"fmt %v":             "authflow.Client(https://api.example.com/v2, bearer token)",
+		"fmt %+v":            "authflow.Client(https://api.example.com/v2, bearer token)",
+		"fmt %#v":            "authflow.Client(https://api.example.com/v2, bearer token)",
+		"fmt %d":             "authflow.Client(https://api.example.com/v2, bearer token)",
+		"slog text":          `client.base_url=https://api.example.com/v2 client.bearer_token=true`,
+		"slog JSON":          `"client":{"base_url":"https://api.example.com/v2","bearer_token":true}`,
+		"fmt %v in a struct": "{authflow.Client(https://api.example.com/v2, bearer token)}",
+	} {
+		if !strings.Contains(printed[how], want) {
+			t.Errorf("%s = %q, want it to hold %q", how, printed[how], want)
+		}
+	}
+}
+
+func TestClientUserAgent(t *testing.T) {
+	t.Parallel()
+	var got atomic.Value
+	url := fake(t, func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("User-Agent"))
+		_, _ = w.Write(examples.FetchResponseJSON())
+	})
+	for _, tt := range []struct {
+		products []string
+		want     string
+	}{
+		{nil, "authflow-go/" + authflow.Version},
+		{[]string{"myapp/1.2"}, "authflow-go/" + authflow.Version + " myapp/1.2"},
+		{[]string{"myapp/1.2", "plugin"}, "authflow-go/" + authflow.Version + " myapp/1.2 plugin"},
+		{[]string{"!#$%&'*+-.^_`|~09AZaz/v1.2-rc.1+build"}, "authflow-go/" + authflow.Version + " !#$%&'*+-.^_`|~09AZaz/v1.2-rc.1+build"},
+	} {
+		var opts []authflow.ClientOption
+		for _, p := range tt.products {
+			opts = append(opts, authflow.WithUserAgent(p))
+		}
+		if _, err := fetchSeed(t, url, opts...); err != nil {
+			t.Fatal(err)
+		}
+		if got.Load() != tt.want {
+			t.Errorf("WithUserAgent %q: User-Agent %q, want %q", tt.products, got.Load(), tt.want)
+		}
+	}
+
+	for _, product := range []string{
+		"", "/", "myapp/", "/1.2", "my app/1.2", "myapp/1.2 (linux)", "myapp/1/2", "myapp 1.2",
+		"naïve/1", "a\r\nX-Evil: 1", "(comment)", "a,b", `"q"`,
+	} {
+		_, err := authflow.NewClient("https://api.example.com", authflow.WithUserAgent("ok/1"), authflow.WithUserAgent(product))
+		if err == nil {
+			t.Errorf("NewClient accepted WithUserAgent(%q)", product)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "authflow: NewClient: WithUserAgent(") || !strings.Contains(err.Error(), `not a product such as "myapp/1.2"`) {
+			t.Errorf("WithUserAgent(%q): error %q, want one that names WithUserAgent and says what a product is", product, err)
+		}
+		if strings.ContainsAny(err.Error(), "\r\n") {
+			t.Errorf("WithUserAgent(%q): the error holds a line break: %q", product, err)
+		}
+	}
+	_, err := authflow.NewClient("https://api.example.com", authflow.WithUserAgent(strings.Repeat("x", 10000)+" y"))
+	if err == nil || len(err.Error()) > 300 {
+		t.Errorf("WithUserAgent of 10 kB: error of %d bytes, want one refusal of bounded length", len(fmt.Sprint(err)))
+	}
+}
+
+// TestClientRequestIDs checks the X-Request-Id the client sends: the
+// context's when it is plain, else a new one for each call, the same on
+// each attempt of a call; a context whose ID is not plain fails the call
+// before anything is sent.
+func TestClientRequestIDs(t *testing.T) {
+	t.Parallel()
+	// serve starts a server that records the X-Request-Id of each request
+	// and answers two 503s, then the flow, over and over.
+	serve := func(t *testing.T) (url string, sent func() []string) {
+		var (
+			mu  sync.Mutex
+			ids []string
+		)
+		url = fake(t, func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			ids = append(ids, r.Header.Get("X-Request-Id"))
+			n := len(ids)
+			mu.Unlock()
+			if n%3 != 0 {
+				w.WriteHeader(http.StatusServiceUnavailable)
+				return
+			}
+			_, _ = w.Write(examples.FetchResponseJSON())
+		})
+		return url, func() []string {
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]string(nil), ids...)
+		}
+	}
+	quick := authflow.WithRetry(authflow.RetryPolicy{MaxRetries: 2, InitialDelay: time.Millisecond, MaxDelay: time.Millisecond})
+	tooLong := strings.Repeat("a", authflow.MaxRequestIDLen+1)
+	for _, tt := range []struct {
+		name string
+		id   string // in the context; "" for none
+		want string // sent on each attempt; "" for a new one
+		sent bool   // whether the call sends requests
+	}{
+		{name: "none: a new one", sent: true},
+		{name: "plain", id: "caller-7._Z", want: "caller-7._Z", sent: true},
+		{name: "longest plain", id: tooLong[1:], want: tooLong[1:], sent: true},
+		{name: "too long", id: tooLong},
+		{name: "a space", id: "a b"},
+		{name: "a control character", id: "a\x00b"},
+		{name: "a line break", id: "a\r\nX-Evil: 1"},
+		{name: "non-ASCII", id: "é"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			url, sent := serve(t)
+			c, err := authflow.NewClient(url, quick)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			if tt.id != "" {
+				ctx = authflow.ContextWithRequestID(ctx, tt.id)
+			}
+			var calls [][]string
+			for range 2 {
+				_, err := c.FetchAuthflow(ctx, ids.MustParse[ids.Authflow](seedID))
+				if !tt.sent {
+					e := wantAPIError(t, err, apierrors.InvalidValue, 0)
+					want := "X-Request-Id: the context's request ID must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and '-'"
+					if e.Message() != want || e.Attempts() != 0 {
+						t.Errorf("error %q after %d attempts, want %q after none", e.Message(), e.Attempts(), want)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				all := sent()
+				calls = append(calls, all[len(all)-3:])
+			}
+			if !tt.sent {
+				if n := len(sent()); n != 0 {
+					t.Errorf("%d requests sent, want none", n)
+				}
+				return
+			}
+			for i, attempts := range calls {
+				for _, id := range attempts {
+					if id != attempts[0] {
+						t.Errorf("call %d sent the IDs %q, want one for all its attempts", i, attempts)
+					}
+				}
+				if tt.want != "" && attempts[0] != tt.want {
+					t.Errorf("call %d sent %q, want the context's %q", i, attempts[0], tt.want)
+				}
+				if tt.want == "" && (len(attempts[0]) != 26 || strings.Trim(attempts[0], "0123456789abcdefghjkmnpqrstvwxyz") != "") {
+					t.Errorf("call %d sent %q, want a new ID of 26 characters of Crockford's base32", i, attempts[0])
+				}
+			}
+			if (tt.want == "") == (calls[0][0] == calls[1][0]) {
+				t.Errorf("two calls sent %q and %q: want a new ID for each call, or the context's for both", calls[0][0], calls[1][0])
 			}
 		})
 	}

@@ -78,8 +78,10 @@ type RequestInfo struct {
 // start a span in one and end it in the matching Done hook: they must return
 // the context they are given or one derived from it.
 type ClientHooks struct {
-	// FetchStart is called when [Client.FetchAuthflow] starts. The context
-	// it returns is the one of its attempts.
+	// FetchStart is called when [Client.FetchAuthflow] starts, before it
+	// checks anything. The context it returns is the one of the call from
+	// then on: the client takes the request ID from it (see [RequestID]),
+	// and it is the one the attempts start from.
 	FetchStart func(ctx context.Context, id ids.AuthflowID) context.Context
 
 	// AttemptStart is called before each attempt, numbered from 1. The
@@ -91,12 +93,14 @@ type ClientHooks struct {
 	// AttemptStart returned.
 	AttemptDone func(ctx context.Context, info AttemptInfo)
 
-	// FetchDone is called when [Client.FetchAuthflow] returns, with the
-	// context FetchStart returned.
+	// FetchDone is called once for every call, when [Client.FetchAuthflow]
+	// returns, even when it sent nothing, with the context FetchStart
+	// returned.
 	FetchDone func(ctx context.Context, info FetchInfo)
 }
 
 // WithClientHooks makes the client call hooks as [ClientHooks] describes.
+// The default is no hooks.
 func WithClientHooks(hooks ClientHooks) ClientOption {
 	return clientOptionFunc(func(c *clientConfig) { c.hooks = hooks })
 }
@@ -110,7 +114,8 @@ type AttemptInfo struct {
 	Duration  time.Duration // from sending the request until its body was read, or it failed
 	Err       error         // why the attempt failed; nil if it returned the flow
 	// Wait is how long the client waits before the next attempt: zero when
-	// no attempt follows.
+	// it makes no other. A context that ends during the wait ends the call
+	// then, without another attempt.
 	Wait time.Duration
 }
 
@@ -118,7 +123,7 @@ type AttemptInfo struct {
 // [ClientHooks].FetchDone.
 type FetchInfo struct {
 	AuthflowID ids.AuthflowID
-	RequestID  string        // the X-Request-Id sent on each attempt
+	RequestID  string        // the X-Request-Id sent on each attempt; "" if the call sent none
 	Attempts   int           // how many requests were made
 	Duration   time.Duration // the whole call, waits included
 	Err        error         // what the call returned; nil if it returned the flow

@@ -10,6 +10,7 @@ import (
 
 	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/examples"
+	"github.com/authflow-dev/authflow-go/ids"
 )
 
 // preEncoded is the baseline the handler is measured against: an
@@ -96,20 +97,59 @@ func BenchmarkServeLoopback(b *testing.B) {
 	}
 }
 
-// BenchmarkClientFetch measures the client end to end against the handler
-// over loopback, decoding and validating each response.
+// BenchmarkClientFetch measures the client end to end against the handler,
+// decoding and validating each response: over loopback (net=loopback), and
+// through a transport that calls the handler in the process (net=none),
+// which leaves out the network stack's cost and noise so that the client's
+// own cost shows. Each runs without hooks, and with hooks that do nothing
+// (hooks=noop), whose difference is the hooks' own cost.
 func BenchmarkClientFetch(b *testing.B) {
 	seed := examples.Authflow()
-	srv := httptest.NewServer(newHandler(b, memoryStore(b, seed), authflow.AllowAll{}))
+	h := newHandler(b, memoryStore(b, seed), authflow.AllowAll{})
+	srv := httptest.NewServer(h)
 	defer srv.Close()
-	c, err := authflow.NewClient(srv.URL)
-	if err != nil {
-		b.Fatal(err)
+	noop := authflow.ClientHooks{
+		FetchStart:   func(ctx context.Context, _ ids.AuthflowID) context.Context { return ctx },
+		AttemptStart: func(ctx context.Context, _ int) context.Context { return ctx },
+		AttemptDone:  func(context.Context, authflow.AttemptInfo) {},
+		FetchDone:    func(context.Context, authflow.FetchInfo) {},
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c.FetchAuthflow(context.Background(), seed.ID); err != nil {
-			b.Fatal(err)
+	for _, net := range []struct {
+		name string
+		opts []authflow.ClientOption
+	}{
+		{"net=loopback", nil},
+		{"net=none", []authflow.ClientOption{authflow.WithHTTPClient(&http.Client{Transport: inProcess{h}})}},
+	} {
+		for _, hooks := range []struct {
+			name string
+			opts []authflow.ClientOption
+		}{
+			{"hooks=none", nil},
+			{"hooks=noop", []authflow.ClientOption{authflow.WithClientHooks(noop)}},
+		} {
+			b.Run(net.name+"/"+hooks.name, func(b *testing.B) {
+				c, err := authflow.NewClient(srv.URL, append(net.opts, hooks.opts...)...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := c.FetchAuthflow(context.Background(), seed.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
+}
+
+// inProcess is a transport that serves each request with its handler in
+// the calling goroutine, through an httptest.ResponseRecorder.
+type inProcess struct{ h http.Handler }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
 }

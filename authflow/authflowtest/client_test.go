@@ -290,3 +290,108 @@ func TestClientKeepsAnUnknownCode(t *testing.T) {
 	}
 	wantRequests(t, srv, 1)
 }
+
+// TestClientAcceptsOpenSets serves flows as a newer server would, with
+// values of the API's open sets that this version has never seen, and
+// checks that a client with its default checks keeps each value as it is,
+// while it still refuses what is broken whatever the version.
+func TestClientAcceptsOpenSets(t *testing.T) {
+	t.Parallel()
+	seed := string(examples.FetchResponseJSON())
+	// edited returns the seed's fetch response with the first old replaced
+	// by new, as a Fault that serves it.
+	edited := func(t *testing.T, old, new string) authflowtest.Fault {
+		t.Helper()
+		body := strings.Replace(seed, old, new, 1)
+		if body == seed {
+			t.Fatalf("the seed response holds no %s", old)
+		}
+		return authflowtest.Fault{Body: body}
+	}
+	tests := []struct {
+		name  string
+		fault func(t *testing.T) authflowtest.Fault
+		// Accepted: the value the flow keeps, and the one wanted.
+		kept func(*authflow.Authflow) string
+		want string
+		// Refused, when kept is nil: the error's code, status and message.
+		code    apierrors.Code
+		status  int
+		message string
+	}{
+		{
+			name: "a zone that no tzdata has",
+			fault: func(t *testing.T) authflowtest.Fault {
+				return edited(t, `"Australia/Melbourne"`, `"Mars/Olympus_Mons"`)
+			},
+			kept: func(f *authflow.Authflow) string { return f.FirstSeen.Timezone },
+			want: "Mars/Olympus_Mons",
+		},
+		{
+			name:  "a JA4 with TLS version 14",
+			fault: func(t *testing.T) authflowtest.Fault { return edited(t, `"q13d0314h3_`, `"t14d0314h3_`) },
+			kept:  func(f *authflow.Authflow) string { return f.FirstSeen.JA4Fingerprint },
+			want:  "t14d0314h3_55b375c5d22e_61e396c58b1f",
+		},
+		{
+			name:  "an unknown status",
+			fault: func(t *testing.T) authflowtest.Fault { return edited(t, `"status":"new"`, `"status":"expired"`) },
+			kept:  func(f *authflow.Authflow) string { return string(f.Status) },
+			want:  "expired",
+		},
+		{
+			name: "an unknown error code",
+			fault: func(*testing.T) authflowtest.Fault {
+				return authflowtest.Fault{Status: 410, Code: "flow_expired", Message: "the flow expired"}
+			},
+			code: "flow_expired", status: 410, message: "the flow expired",
+		},
+		{
+			name: "a malformed ID",
+			fault: func(t *testing.T) authflowtest.Fault {
+				return edited(t, `"account_id":"013xrzp12g3nqk8n505tp6wqnscpdy8q"`, `"account_id":"013xrzp12g3nqk8n505tp6wqnscpdy8Q"`)
+			},
+			code: apierrors.Unexpected, status: 0,
+			message: `HTTP 200 OK: invalid response body: invalid_value: summary.account_id: invalid account ID: uppercase character 'Q' at index 31 in "013xrzp12g3nqk8n505tp6wqnscpdy8Q"`,
+		},
+		{
+			name:  "an impossible latitude",
+			fault: func(t *testing.T) authflowtest.Fault { return edited(t, `"lat_long":[-37.8159,`, `"lat_long":[91,`) },
+			code:  apierrors.Unexpected, status: 0,
+			message: "HTTP 200 OK: invalid authflow in the response: invalid_value: first_seen.lat_long[0]: must be a latitude from -90 to 90",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := authflowtest.NewServer(t)
+			srv.InjectFor(examples.Authflow().ID, tt.fault(t), 1)
+			c, err := authflow.NewClient(srv.URL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			flow, err := c.FetchAuthflow(context.Background(), examples.Authflow().ID)
+			wantRequests(t, srv, 1)
+			if tt.kept != nil {
+				if err != nil {
+					t.Fatalf("FetchAuthflow: %v; want the flow", err)
+				}
+				if got := tt.kept(flow); got != tt.want {
+					t.Errorf("the flow holds %q, want %q kept as it is", got, tt.want)
+				}
+				return
+			}
+			if flow != nil {
+				t.Errorf("FetchAuthflow returned a flow: %+v", flow)
+			}
+			e, ok := err.(*apierrors.Error)
+			if !ok {
+				t.Fatalf("error %v (%T) is not an *apierrors.Error", err, err)
+			}
+			if e.Code() != tt.code || e.StatusCode() != tt.status || e.Message() != tt.message {
+				t.Errorf("error = code %q, status %d, message %q;\nwant code %q, status %d, message %q",
+					e.Code(), e.StatusCode(), e.Message(), tt.code, tt.status, tt.message)
+			}
+		})
+	}
+}

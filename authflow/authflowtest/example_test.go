@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,4 +125,30 @@ func ExampleServer_RequireToken() {
 	// not_authenticated
 	// <nil>
 	// Bearer REDACTED
+}
+
+// A server newer than the client sends a flow with a status the client's
+// version does not know: a Fault with a Body serves it as that server
+// would, and the client keeps the status as it is. A broken server's body
+// is refused.
+func ExampleFault_body() {
+	t := new(testing.T) // stands for the test's t
+	srv := authflowtest.NewServer(t)
+	defer srv.Close()
+	c, ctx, id := srv.Client(), context.Background(), examples.Authflow().ID
+
+	newer := strings.Replace(string(examples.FetchResponseJSON()), `"status":"new"`, `"status":"expired"`, 1)
+	srv.InjectFor(id, authflowtest.Fault{Body: newer}, 1)
+	flow, err := c.FetchAuthflow(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(flow.Status, flow.Status.IsKnown())
+
+	srv.InjectFor(id, authflowtest.Fault{Body: `{"status":"success","summary":{}}`}, 1)
+	_, err = c.FetchAuthflow(ctx, id)
+	fmt.Println(apierrors.CodeOf(err))
+	// Output:
+	// expired false
+	// unexpected
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // A Fault is how the server answers a request instead of serving it, as a
-// failing API, or the network in front of it, would. It is a plain value:
+// failing API, the network in front of it, or a newer or broken API,
+// would. It is a plain value:
 // set the fields that matter and queue it with [Server.Inject] or
 // [Server.InjectFor]. A request that a fault answers never reaches the
 // handler, so faults apply before authentication, as a proxy's would.
@@ -20,6 +21,8 @@ import (
 // applies of:
 //
 //   - Drop: it closes the connection without answering.
+//   - Body: Body as it is, with the headers the handler sends (Content-Type:
+//     application/json), with Status, 200 when Status is 0.
 //   - HTML: an HTML error page (Content-Type: text/html), as a proxy sends,
 //     with Status, 502 when Status is 0.
 //   - Status or Code: the API's error envelope
@@ -27,11 +30,12 @@ import (
 //     sends (a 401 with its WWW-Authenticate challenge).
 //   - none of these (Latency alone): the handler serves the request, late.
 //
-// RetryAfter adds a Retry-After header to an HTML page or an error.
+// RetryAfter adds a Retry-After header to a Body, an HTML page or an
+// error.
 type Fault struct {
-	// Status is the HTTP status to answer, from 400 to 599. When it is 0,
-	// it is the status of Code (by Code's HTTPStatus method), or 502 for an
-	// HTML page.
+	// Status is the HTTP status to answer, from 400 to 599, or from 200
+	// with a Body. When it is 0, it is the status of Code (by Code's
+	// HTTPStatus method), 502 for an HTML page, or 200 for a Body.
 	Status int
 	// Code is the error envelope's code. When it is empty, it is the
 	// API's code for Status: bad_request for 400, not_authenticated for 401,
@@ -57,14 +61,22 @@ type Fault struct {
 	// HTML makes the server answer with a proxy's HTML error page instead
 	// of the API's envelope.
 	HTML bool
+	// Body, when not empty, is the body the server answers with, sent as
+	// it is: what a newer server, or a broken one, sends that this
+	// version's handler never would, such as a flow with a status this
+	// version does not know, or an impossible latitude. It goes with no
+	// Code, Message or HTML; for one of the API's errors, set Status or
+	// Code instead.
+	Body string
 }
 
 // Inject queues f for the next n requests the server receives, whatever
 // their path or method. Faults apply in the order they were queued: each
 // request takes the first queued fault that applies to it. Inject panics
 // if n is less than 1 or f is not a fault (see [Fault]): the zero Fault, a
-// Status outside 400 to 599, or a Message or RetryAfter without a Status,
-// Code or HTML page to carry it.
+// Status outside 400 to 599 (200 to 599 with a Body), a Message or
+// RetryAfter without a Status, Code, HTML page or Body to carry it, or a
+// Body with a Code, a Message or HTML.
 func (s *Server) Inject(f Fault, n int) {
 	s.queue(f, n, "")
 }
@@ -116,11 +128,15 @@ func (s *Server) takeFault(path string) (Fault, bool) {
 func (f Fault) problem() string {
 	switch {
 	case f == Fault{}:
-		return "the zero Fault changes nothing: set Status, Code, Latency, Drop or HTML"
-	case f.Status != 0 && (f.Status < 400 || f.Status > 599):
+		return "the zero Fault changes nothing: set Status, Code, Latency, Drop, HTML or Body"
+	case f.Body != "" && (f.Code != "" || f.Message != "" || f.HTML):
+		return "a Fault's Body goes with no Code, Message or HTML"
+	case f.Body != "" && f.Status != 0 && (f.Status < 200 || f.Status > 599):
+		return "a Fault's Status must be from 200 to 599 with a Body, not " + strconv.Itoa(f.Status)
+	case f.Body == "" && f.Status != 0 && (f.Status < 400 || f.Status > 599):
 		return "a Fault's Status must be from 400 to 599, not " + strconv.Itoa(f.Status)
-	case f.Status == 0 && f.Code == "" && !f.HTML && (f.Message != "" || f.RetryAfter > 0):
-		return "a Fault with a Message or a RetryAfter needs a Status, a Code or HTML"
+	case f.Status == 0 && f.Code == "" && !f.HTML && f.Body == "" && (f.Message != "" || f.RetryAfter > 0):
+		return "a Fault with a Message or a RetryAfter needs a Status, a Code, HTML or a Body"
 	case f.Latency < 0 || f.RetryAfter < 0:
 		return "a Fault's Latency and RetryAfter must not be negative"
 	}
@@ -132,6 +148,12 @@ func (f Fault) answer(w http.ResponseWriter, r *http.Request, h http.Handler) {
 	switch {
 	case f.Drop:
 		drop(w)
+	case f.Body != "":
+		status := f.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		f.writeJSON(w, r, status, []byte(f.Body))
 	case f.HTML:
 		status := f.Status
 		if status == 0 {
@@ -176,19 +198,24 @@ func (f Fault) writeError(w http.ResponseWriter, r *http.Request) {
 	if msg == "" {
 		msg = code.Description()
 	}
-	hdr := w.Header()
-	hdr["Content-Type"] = []string{"application/json"}
-	hdr["Cache-Control"] = []string{"no-store"}
-	hdr["X-Content-Type-Options"] = []string{"nosniff"}
 	if status == http.StatusUnauthorized {
 		challenge := `Bearer realm="authflow"`
 		if code == apierrors.BadAuthToken {
 			challenge += `, error="invalid_token"`
 		}
-		hdr["Www-Authenticate"] = []string{challenge}
+		w.Header()["Www-Authenticate"] = []string{challenge}
 	}
+	f.writeJSON(w, r, status, apierrors.New(code, msg).AppendJSON(nil))
+}
+
+// writeJSON writes body with status and the handler's headers for a JSON
+// body, and f's Retry-After.
+func (f Fault) writeJSON(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	hdr := w.Header()
+	hdr["Content-Type"] = []string{"application/json"}
+	hdr["Cache-Control"] = []string{"no-store"}
+	hdr["X-Content-Type-Options"] = []string{"nosniff"}
 	f.setRetryAfter(hdr)
-	body := apierrors.New(code, msg).AppendJSON(nil)
 	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {

@@ -10,8 +10,8 @@
 //
 // A [Fault] makes the server answer as a failing API or the network in
 // front of it would: an error with any status and code, a Retry-After
-// header, added latency, a dropped connection, or a proxy's HTML error
-// page. [Server.Inject] queues one for the next requests, [Server.InjectFor]
+// header, added latency, a dropped connection, a proxy's HTML error page,
+// or any body at all, as a newer or a broken API would send. [Server.Inject] queues one for the next requests, [Server.InjectFor]
 // for the next requests for one authflow ID. [Server.RequireToken] makes the
 // server require a bearer token, as a production server does.
 //

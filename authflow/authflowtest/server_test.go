@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -265,12 +266,47 @@ func TestInjectHTML(t *testing.T) {
 	}
 }
 
+func TestInjectBody(t *testing.T) {
+	t.Parallel()
+	srv := authflowtest.NewServer(t)
+	srv.Inject(authflowtest.Fault{Body: `{"anything":true}`}, 1)
+	srv.Inject(authflowtest.Fault{Body: "not JSON\x00", Status: 503, RetryAfter: time.Second}, 1)
+	for _, want := range []struct {
+		status     int
+		body       string
+		retryAfter string
+	}{
+		{200, `{"anything":true}`, ""},
+		{503, "not JSON\x00", "1"},
+	} {
+		r := get(t, srv, "GET", seedPath(), nil)
+		if r.status != want.status || r.body != want.body {
+			t.Errorf("Body fault: %d %q, want %d %q", r.status, r.body, want.status, want.body)
+		}
+		for key, v := range map[string]string{
+			"Retry-After":            want.retryAfter,
+			"Content-Type":           "application/json",
+			"Content-Length":         strconv.Itoa(len(want.body)),
+			"Cache-Control":          "no-store",
+			"X-Content-Type-Options": "nosniff",
+		} {
+			if got := r.header.Get(key); got != v {
+				t.Errorf("%s = %q, want %q", key, got, v)
+			}
+		}
+	}
+	if r := get(t, srv, "GET", seedPath(), nil); r.status != 200 || !strings.Contains(r.body, `"status":"success"`) {
+		t.Errorf("the request after the faults: %d %s, want the handler's 200", r.status, r.body)
+	}
+}
+
 func TestInjectHEADHasNoBody(t *testing.T) {
 	t.Parallel()
 	srv := authflowtest.NewServer(t)
 	srv.Inject(authflowtest.Fault{Status: 503}, 1)
 	srv.Inject(authflowtest.Fault{HTML: true}, 1)
-	for _, want := range []int{503, 502} {
+	srv.Inject(authflowtest.Fault{Body: "{}"}, 1)
+	for _, want := range []int{503, 502, 200} {
 		r := get(t, srv, "HEAD", seedPath(), nil)
 		if r.status != want || r.body != "" {
 			t.Errorf("HEAD: %d %q, want %d without a body", r.status, r.body, want)
@@ -450,6 +486,11 @@ func TestInjectPanicsOnWhatIsNotAFault(t *testing.T) {
 		{"status 200", authflowtest.Fault{Status: 200}, 1, "400 to 599"},
 		{"status 302", authflowtest.Fault{Status: 302}, 1, "400 to 599"},
 		{"status 600", authflowtest.Fault{Status: 600}, 1, "400 to 599"},
+		{"body with status 199", authflowtest.Fault{Body: "{}", Status: 199}, 1, "200 to 599 with a Body"},
+		{"body with status 600", authflowtest.Fault{Body: "{}", Status: 600}, 1, "200 to 599 with a Body"},
+		{"body with a code", authflowtest.Fault{Body: "{}", Code: apierrors.NotFound}, 1, "Body goes with no Code"},
+		{"body with a message", authflowtest.Fault{Body: "{}", Message: "m"}, 1, "Body goes with no Code"},
+		{"body with HTML", authflowtest.Fault{Body: "{}", HTML: true}, 1, "Body goes with no Code"},
 		{"message alone", authflowtest.Fault{Message: "x"}, 1, "needs a Status"},
 		{"retry-after alone", authflowtest.Fault{RetryAfter: time.Second}, 1, "needs a Status"},
 		{"negative latency", authflowtest.Fault{Latency: -1}, 1, "negative"},
