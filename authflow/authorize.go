@@ -107,9 +107,9 @@ var (
 // then lets it see every flow. The comparison takes the same time whatever
 // the presented token is.
 //
-// A token that no request can carry is a configuration mistake: an empty
-// one, or one that starts or ends with a space or a tab or holds a control
-// character (a token read from a file may end with a newline). Then
+// A token that is empty or not printable ASCII without spaces ('!' to '~'),
+// which is what a bearer token is made of, is a configuration mistake (a
+// token read from a file, say, with its final newline). Then
 // [NewHandler] fails with an error that says so (and does not hold the
 // token), and the Authorizer, used elsewhere, refuses every request with
 // that error, which is not an API error: a server failure.
@@ -184,19 +184,48 @@ func WithOtherDomainsNotFound() DomainTokensOption {
 // checkToken returns the error of a token that no request can carry, which
 // names fn and what (the token, or which one) but not the token itself.
 func checkToken(fn, token, what string) error {
-	hint := ""
 	if what == "" {
-		what, hint = "the token", " (pass AllowAll explicitly to serve without authentication)"
+		what = "the token"
 	}
+	problem := tokenProblem(token)
 	switch {
+	case problem == "":
+		return nil
 	case token == "":
-		return errors.New("authflow: " + fn + ": " + what + " is empty" + hint)
-	case strings.ContainsFunc(token, func(r rune) bool { return r < 0x20 || r == 0x7f }),
-		strings.Trim(token, " \t") != token:
-		return errors.New("authflow: " + fn + ": " + what + " starts or ends with a space or a tab or holds a control character, " +
-			"which no request can carry in a header (a token read from a file may end with a newline)")
+		return errors.New("authflow: " + fn + ": " + what + " is empty (pass AllowAll explicitly to serve without authentication)")
 	}
-	return nil
+	return errors.New("authflow: " + fn + ": " + what + " " + problem + tokenRule)
+}
+
+// tokenRule ends the errors of tokenProblem's findings.
+const tokenRule = ": a token must be printable ASCII without spaces ('!' to '~')"
+
+// tokenProblem says, without quoting it, why token cannot be a bearer
+// token, or returns "". The client and the authorizers share this rule: a
+// token is printable ASCII without spaces ('!' to '~'), which a header
+// carries as it is and which the token68 syntax of bearer credentials never
+// exceeds.
+func tokenProblem(token string) string {
+	if token == "" {
+		return "is empty"
+	}
+	if strings.TrimRight(token, " \t\r\n") != token {
+		return "ends with a space, a tab or a line break" // as a token read from a file often does
+	}
+	for i := 0; i < len(token); i++ {
+		switch b := token[i]; {
+		case '!' <= b && b <= '~':
+		case b == ' ' || b == '\t':
+			return "holds a space or a tab"
+		case b == '\r' || b == '\n':
+			return "holds a line break"
+		case b < ' ' || b == 0x7f:
+			return "holds a control character"
+		default:
+			return "holds a byte beyond ASCII"
+		}
+	}
+	return ""
 }
 
 // configError returns the configuration error authz carries, if it is one

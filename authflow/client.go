@@ -200,8 +200,10 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 		}
 		hc = &http.Client{Timeout: cfg.timeout, Transport: defaultTransport()}
 	}
-	if err := checkToken(cfg.token); err != nil {
-		return nil, err
+	if cfg.token != "" {
+		if problem := tokenProblem(cfg.token); problem != "" {
+			return nil, errors.New("authflow: NewClient: the bearer token " + problem + tokenRule)
+		}
 	}
 	ua := userAgent
 	for _, p := range cfg.products {
@@ -227,33 +229,6 @@ func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 		c.auth = "Bearer " + cfg.token
 	}
 	return c, nil
-}
-
-// checkToken says, without quoting it, what makes token one that
-// [WithBearerToken] refuses, or returns nil.
-func checkToken(token string) error {
-	what := ""
-	if strings.TrimRight(token, " \t\r\n") != token {
-		what = "ends with a space, a tab or a line break" // as a token read from a file often does
-	}
-	for i := 0; i < len(token) && what == ""; i++ {
-		switch b := token[i]; {
-		case '!' <= b && b <= '~':
-		case b == ' ' || b == '\t':
-			what = "holds a space or a tab"
-		case b == '\r' || b == '\n':
-			what = "holds a line break"
-		case b < ' ' || b == 0x7f:
-			what = "holds a control character"
-		default:
-			what = "holds a byte beyond ASCII"
-		}
-	}
-	if what == "" {
-		return nil
-	}
-	return errors.New("authflow: NewClient: the bearer token " + what +
-		": a token must be printable ASCII without spaces ('!' to '~')")
 }
 
 // isProduct reports whether p is an HTTP product identifier:

@@ -177,6 +177,6 @@ func ExampleBearerToken() {
 	h.ServeHTTP(rec, r)
 	fmt.Println(rec.Code)
 	// Output:
-	// authflow: BearerToken: the token starts or ends with a space or a tab or holds a control character, which no request can carry in a header (a token read from a file may end with a newline)
+	// authflow: BearerToken: the token ends with a space, a tab or a line break: a token must be printable ASCII without spaces ('!' to '~')
 	// 200
 }
