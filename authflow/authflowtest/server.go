@@ -144,12 +144,20 @@ func (s *Server) Store() *authflow.MemoryStore { return s.store }
 // not_authenticated, with another token 401 bad_authtoken, each with a
 // WWW-Authenticate challenge. Clients that [Server.Client] makes from now
 // on send the token. RequireToken("") serves without authentication again.
+//
+// RequireToken fails the test (t.Fatal) if BearerToken refuses the token,
+// as [authflow.NewHandler] would in production: call it from the goroutine
+// running the test.
 func (s *Server) RequireToken(token string) {
 	if token == "" {
 		s.token.Store(nil)
 		return
 	}
-	s.token.Store(&tokenAuth{token: token, authz: authflow.BearerToken(token)})
+	authz := authflow.BearerToken(token)
+	if _, err := authflow.NewHandler(s.store, authz); err != nil {
+		s.t.Fatalf("authflowtest: RequireToken: %v", err)
+	}
+	s.token.Store(&tokenAuth{token: token, authz: authz})
 }
 
 // Close shuts the server down: a request still waiting out a [Fault]'s

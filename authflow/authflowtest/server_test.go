@@ -650,3 +650,26 @@ func TestConcurrentFaults(t *testing.T) {
 		t.Errorf("%d requests recorded, want %d", n, requests)
 	}
 }
+
+// TestRequireTokenFailsTheTestOnABadToken checks that a token the handler's
+// authorizer refuses fails the test at once, naming the problem and not the
+// token, rather than making every request answer 500.
+func TestRequireTokenFailsTheTestOnABadToken(t *testing.T) {
+	t.Parallel()
+	tb := &fatalTB{TB: t}
+	srv := authflowtest.NewServer(tb)
+	func() {
+		defer func() {
+			if v := recover(); v != nil && v != (stopped{}) {
+				panic(v)
+			}
+		}()
+		srv.RequireToken("s3cret\n")
+	}()
+	if !strings.Contains(tb.msg, "RequireToken") || !strings.Contains(tb.msg, "line break") || strings.Contains(tb.msg, "s3cret") {
+		t.Errorf("RequireToken with a bad token: Fatalf message %q, want BearerToken's error without the token", tb.msg)
+	}
+	if got := get(t, srv, "GET", seedPath(), nil); got.status != http.StatusOK {
+		t.Errorf("after the refused token: status %d, want the server still open (200)", got.status)
+	}
+}
