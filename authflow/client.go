@@ -493,7 +493,7 @@ func (c *Client) fetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 			wait, again = c.nextWait(ctx, n-1, err)
 		}
 		if attemptDone != nil {
-			info := AttemptInfo{Attempt: n, RequestID: requestID, Status: status, Duration: d, Wait: wait}
+			info := AttemptInfo{Attempt: n, RequestID: requestID, Status: status, Duration: d, Retry: again, Wait: wait}
 			if err != nil {
 				info.Err = err
 			}

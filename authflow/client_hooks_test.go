@@ -236,6 +236,9 @@ func TestClientHooks(t *testing.T) {
 				if a.Attempt != i+1 || a.Status != w.status || a.Wait != w.wait || apierrors.CodeOf(a.Err) != codeOrUnknown(w.code) || (a.Err == nil) != (w.code == "") {
 					t.Errorf("attempt %d: %+v, want attempt %d, status %d, error code %q, wait %v", i+1, a, i+1, w.status, w.code, w.wait)
 				}
+				if wantRetry := i < len(tt.attempts)-1 || (tt.cancel && w.wait > 0); a.Retry != wantRetry {
+					t.Errorf("attempt %d: Retry %v, want %v", i+1, a.Retry, wantRetry)
+				}
 				if a.Duration <= 0 {
 					t.Errorf("attempt %d: duration %v, want it measured", i+1, a.Duration)
 				}

@@ -113,10 +113,12 @@ type AttemptInfo struct {
 	Status    int           // the HTTP status received; 0 if no response was
 	Duration  time.Duration // from sending the request until its body was read, or it failed
 	Err       error         // why the attempt failed; nil if it returned the flow
-	// Wait is how long the client waits before the next attempt: zero when
-	// it makes no other. A context that ends during the wait ends the call
-	// then, without another attempt.
-	Wait time.Duration
+	// Retry reports whether the client retries: it waits for Wait (which
+	// may be zero: the backoff's jitter is full), then makes another
+	// attempt. A context that ends during the wait ends the call then,
+	// without another attempt.
+	Retry bool
+	Wait  time.Duration // zero unless Retry
 }
 
 // FetchInfo describes a whole call of [Client.FetchAuthflow], for
