@@ -3,6 +3,7 @@ package authflow
 import (
 	"context"
 	"math/rand/v2"
+	"net/http"
 )
 
 // MaxRequestIDLen is the longest request ID the handler takes from a
@@ -64,4 +65,18 @@ func newRequestID() string {
 		}
 	}
 	return string(b[:])
+}
+
+// requestIDFor returns the request ID of r: the one r's context carries
+// (put there by an outer middleware with [ContextWithRequestID]) if it is
+// plain, else r's X-Request-Id header if r sent exactly one and it is plain,
+// else a new one.
+func requestIDFor(r *http.Request) string {
+	if id := RequestID(r.Context()); plainRequestID(id) {
+		return id
+	}
+	if v := r.Header["X-Request-Id"]; len(v) == 1 && plainRequestID(v[0]) {
+		return v[0]
+	}
+	return newRequestID()
 }
