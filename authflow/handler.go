@@ -183,6 +183,7 @@ const (
 // the rest.
 type rateLimit struct {
 	limit int
+	now   func() time.Time // the clock, for tests; nil for time.Now
 
 	mu         sync.Mutex
 	second     int64 // the Unix second being counted
@@ -190,11 +191,20 @@ type rateLimit struct {
 	suppressed int   // events not let through since the last one that was
 }
 
-// allow reports whether an event at now may be logged and, if so, how many
-// were suppressed before it.
-func (l *rateLimit) allow(now time.Time) (ok bool, suppressed int) {
+// allow reports whether an event now may be logged and, if so, how many
+// were suppressed before it. It reads the clock under its lock, so that
+// the events it counts come in the clock's order: a time read before the
+// lock and stale by the time it is counted would start its second's count
+// again.
+func (l *rateLimit) allow() (ok bool, suppressed int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	var now time.Time
+	if l.now != nil {
+		now = l.now()
+	} else {
+		now = time.Now()
+	}
 	if s := now.Unix(); s != l.second {
 		l.second, l.n = s, 0
 	}
@@ -468,7 +478,7 @@ func (h *handler) storeDone(rs *requestState, ctx context.Context, id ids.Authfl
 // second: the request ID and the code, never the credentials nor the
 // caller's address.
 func (h *handler) authFailed(r *http.Request, err error) {
-	ok, suppressed := h.authLog.allow(time.Now())
+	ok, suppressed := h.authLog.allow()
 	if !ok {
 		return
 	}
@@ -533,7 +543,7 @@ const maxLogDetail = 1024
 // stack) is cut at maxLogDetail bytes with control characters escaped, so
 // that a store's huge or hostile error costs one short line.
 func (h *handler) logFailure(ctx context.Context, level slog.Level, what string, id ids.AuthflowID, detail, stack string) {
-	ok, suppressed := h.failLog.allow(time.Now())
+	ok, suppressed := h.failLog.allow()
 	if !ok {
 		return
 	}

@@ -119,7 +119,9 @@ func serve(t testing.TB, store authflow.Store, id ids.AuthflowID, logs *bytes.Bu
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, authflow.PathPrefix+id.String(), nil))
+	req := httptest.NewRequest(http.MethodGet, authflow.PathPrefix+id.String(), nil)
+	req.Header.Set("X-Request-Id", "sqlstore-test") // the same in every response compared
+	h.ServeHTTP(rec, req)
 	return rec
 }
 
