@@ -146,6 +146,9 @@ func NewHandler(store Store, authz Authorizer, opts ...HandlerOption) (http.Hand
 	h.authLog.limit = authLogPerSecond
 	h.failLog.limit = failureLogPerSecond
 	h.hooked = h.hooks.RequestStart != nil || h.hooks.StoreStart != nil || h.hooks.StoreDone != nil || h.hooks.RequestDone != nil
+	if h.hooked {
+		h.epoch = time.Now()
+	}
 	return h, nil
 }
 
@@ -163,8 +166,15 @@ type handler struct {
 	failLog rateLimit // failures answered 500 logged
 
 	hooks  HandlerHooks
-	hooked bool // a hook is set
+	hooked bool      // a hook is set
+	epoch  time.Time // when the handler was made: see clock
 }
+
+// clock returns the time since the handler was made, on the monotonic
+// clock: the hooks' times are differences of two readings. One reading
+// costs half of time.Now, which also reads the wall clock: with no-op
+// hooks, that half was 2% of a request's time.
+func (h *handler) clock() time.Duration { return time.Since(h.epoch) }
 
 // How many lines a handler logs in a second, at most, of each kind; it
 // counts the others and says on the next line it logs how many it left out
@@ -258,7 +268,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serve(w, r, nil)
 		return
 	}
-	rs := &requestState{start: time.Now(), info: RequestInfo{RequestID: reqID}}
+	rs := &requestState{start: h.clock(), info: RequestInfo{RequestID: reqID}}
 	if h.hooks.RequestStart != nil {
 		ctx = h.hooks.RequestStart(ctx, r)
 	}
@@ -275,14 +285,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // when a hook is set.
 type requestState struct {
 	ctx   context.Context // the one RequestStart returned
-	start time.Time
+	start time.Duration   // h.clock() when the request arrived
 	info  RequestInfo
 }
 
 // requestDone completes rs's RequestInfo and calls RequestDone.
 func (h *handler) requestDone(rs *requestState, status int, code apierrors.Code, err error) {
 	rs.info.Status, rs.info.Code, rs.info.Err = status, code, err
-	rs.info.Duration = time.Since(rs.start)
+	rs.info.Duration = h.clock() - rs.start
 	if h.hooks.RequestDone != nil {
 		h.hooks.RequestDone(rs.ctx, rs.info)
 	}
@@ -409,12 +419,12 @@ var errStoreTimeout = errors.New("the store did not answer within its time limit
 // handler serves when the authorizer leaves the flow's copy as it was:
 // under load that spares a third of the server's time per request.
 func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID, rs *requestState) (flow *Authflow, stored memoryEntry, err error, answered bool) {
-	var began time.Time
+	var began time.Duration
 	if rs != nil {
 		if h.hooks.StoreStart != nil {
 			ctx = h.hooks.StoreStart(ctx, id)
 		}
-		began = time.Now()
+		began = h.clock()
 	}
 	sctx := ctx // the hooks' context, without the time limit
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -467,8 +477,8 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 }
 
 // storeDone records the store's time in rs and calls StoreDone.
-func (h *handler) storeDone(rs *requestState, ctx context.Context, id ids.AuthflowID, began time.Time, err error) {
-	rs.info.StoreTime = time.Since(began)
+func (h *handler) storeDone(rs *requestState, ctx context.Context, id ids.AuthflowID, began time.Duration, err error) {
+	rs.info.StoreTime = h.clock() - began
 	if h.hooks.StoreDone != nil {
 		h.hooks.StoreDone(ctx, StoreInfo{AuthflowID: id, Duration: rs.info.StoreTime, Err: err})
 	}

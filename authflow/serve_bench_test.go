@@ -108,6 +108,28 @@ func BenchmarkServeHooks(b *testing.B) {
 	}
 }
 
+// BenchmarkServeHooksPaired serves the seed flow with no-op hooks beside
+// the same handler without hooks, in turns within one benchmark (see
+// paired), so that a noisy machine slows both alike: ns/op is the time
+// with no-op hooks, naive-ns/op the time without hooks, x-naive their
+// ratio.
+func BenchmarkServeHooksPaired(b *testing.B) {
+	store := memoryStore(b, examples.Authflow())
+	none := newHandler(b, store, authflow.AllowAll{})
+	noop := newHandler(b, store, authflow.AllowAll{}, authflow.WithHandlerHooks(noopHooks))
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/authflow/"+seedID, nil)
+	serve := func(h http.Handler) func() {
+		return func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	}
+	paired(b, 4, serve(noop), serve(none))
+}
+
 // BenchmarkServeLoopback serves the seed flow over loopback TCP to parallel
 // clients (b.RunParallel against httptest.NewServer): what the handler costs
 // once HTTP and the network stack are counted.
