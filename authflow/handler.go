@@ -265,10 +265,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if ctx != r.Context() {
 			r = r.WithContext(ctx)
 		}
-		h.serve(w, r, nil)
+		h.serve(w, r, requestState{})
 		return
 	}
-	rs := &requestState{start: h.clock(), info: RequestInfo{RequestID: reqID}}
+	rs := requestState{id: reqID, start: h.clock()}
 	if h.hooks.RequestStart != nil {
 		ctx = h.hooks.RequestStart(ctx, r)
 	}
@@ -276,33 +276,33 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ctx != r.Context() {
 		r = r.WithContext(ctx)
 	}
-	if status, code, err := h.serve(w, r, rs); status != 0 {
-		h.requestDone(rs, status, code, err)
+	if out := h.serve(w, r, rs); out.Status != 0 {
+		h.requestDone(rs, out)
 	}
 }
 
-// A requestState is what the hooks need of one request: it exists only
-// when a hook is set.
+// A requestState is what the hooks need of one request; its zero value
+// when no hook is set. It is passed by value, so that the store's timer
+// holds a copy rather than making it escape to the heap.
 type requestState struct {
 	ctx   context.Context // the one RequestStart returned
+	id    string          // the request ID
 	start time.Duration   // h.clock() when the request arrived
-	info  RequestInfo
 }
 
-// requestDone completes rs's RequestInfo and calls RequestDone.
-func (h *handler) requestDone(rs *requestState, status int, code apierrors.Code, err error) {
-	rs.info.Status, rs.info.Code, rs.info.Err = status, code, err
-	rs.info.Duration = h.clock() - rs.start
+// requestDone completes info and calls RequestDone.
+func (h *handler) requestDone(rs requestState, info RequestInfo) {
+	info.RequestID = rs.id
+	info.Duration = h.clock() - rs.start
 	if h.hooks.RequestDone != nil {
-		h.hooks.RequestDone(rs.ctx, rs.info)
+		h.hooks.RequestDone(rs.ctx, info)
 	}
 }
 
 // serve answers r, whose context carries its request ID, and returns what
-// it answered: the status, the error code ("" with 200) and why the request
-// failed. Status 0 means that the store's timer answered (and called the
-// hooks). rs is nil when no hook is set.
-func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs *requestState) (status int, code apierrors.Code, failure error) {
+// it answered, for RequestDone: all but RequestID and Duration. Status 0
+// means that the store's timer answered (and called the hooks).
+func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs requestState) (out RequestInfo) {
 	ctx := r.Context()
 	var id ids.AuthflowID
 	defer func() {
@@ -310,12 +310,12 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs *requestState
 			if v == http.ErrAbortHandler { // net/http's way to abort: let it through
 				panic(v)
 			}
-			failure = fmt.Errorf("panic: %v", v)
 			h.logFailure(ctx, slog.LevelError, "panic while serving a request", id,
 				fmt.Sprint(v), string(debug.Stack()))
 			writeConst(w, r, http.StatusInternalServerError, bodyInternal)
-			status, code = http.StatusInternalServerError, apierrors.Unexpected
+			out.Status, out.Code, out.Err = http.StatusInternalServerError, apierrors.Unexpected, fmt.Errorf("panic: %v", v)
 		}
+		out.AuthflowID = id
 	}()
 
 	// 1. Authenticate, before anything of the request is looked at.
@@ -337,12 +337,12 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs *requestState
 	raw, ok := strings.CutPrefix(r.URL.EscapedPath(), PathPrefix)
 	if !ok || raw == "" || strings.IndexByte(raw, '/') >= 0 {
 		writeConst(w, r, http.StatusNotFound, bodyPathNotFound)
-		return http.StatusNotFound, apierrors.NotFound, apierrors.NotFound
+		return RequestInfo{Status: http.StatusNotFound, Code: apierrors.NotFound, Err: apierrors.NotFound}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = []string{"GET, HEAD"}
 		writeConst(w, r, http.StatusMethodNotAllowed, bodyMethod)
-		return http.StatusMethodNotAllowed, apierrors.BadRequest, apierrors.BadRequest
+		return RequestInfo{Status: http.StatusMethodNotAllowed, Code: apierrors.BadRequest, Err: apierrors.BadRequest}
 	}
 
 	// 3. Parse the ID.
@@ -350,17 +350,15 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs *requestState
 	if err != nil {
 		e := invalidID(err)
 		h.writeError(w, r, e)
-		return e.Code().HTTPStatus(), e.Code(), e
-	}
-	if rs != nil {
-		rs.info.AuthflowID = id
+		return RequestInfo{Status: e.Code().HTTPStatus(), Code: e.Code(), Err: e}
 	}
 
 	// 4. Fetch, within the store's time limit.
-	flow, stored, err, answered := h.fetch(w, r, ctx, id, rs)
+	flow, stored, err, answered, storeTime := h.fetch(w, r, ctx, id, rs)
+	defer func() { out.StoreTime = storeTime }()
 	switch {
 	case answered:
-		return 0, "", nil // the time limit passed, and was answered
+		return RequestInfo{} // the time limit passed, and was answered
 	case err != nil:
 		return h.fail(w, r, id, err, "fetch")
 	case flow == nil:
@@ -397,7 +395,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs *requestState
 		*bp = body
 		bufPool.Put(bp)
 	}
-	return http.StatusOK, "", nil
+	return RequestInfo{Status: http.StatusOK}
 }
 
 // errStoreTimeout reports a store that did not answer within its time
@@ -418,16 +416,14 @@ var errStoreTimeout = errors.New("the store did not answer within its time limit
 // From a [MemoryStore] it also returns the stored entry, whose JSON the
 // handler serves when the authorizer leaves the flow's copy as it was:
 // under load that spares a third of the server's time per request.
-func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID, rs *requestState) (flow *Authflow, stored memoryEntry, err error, answered bool) {
-	var began time.Duration
-	if rs != nil {
-		if h.hooks.StoreStart != nil {
-			ctx = h.hooks.StoreStart(ctx, id)
-		}
-		began = h.clock()
-	}
+func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID, rs requestState) (flow *Authflow, stored memoryEntry, err error, answered bool, storeTime time.Duration) {
+	// Each variable the timer reads is set once, so that it holds a copy.
 	sctx := ctx // the hooks' context, without the time limit
-	ctx, cancel := context.WithCancelCause(ctx)
+	if h.hooks.StoreStart != nil {
+		sctx = h.hooks.StoreStart(ctx, id)
+	}
+	began := h.storeClock()
+	ctx, cancel := context.WithCancelCause(sctx)
 	defer cancel(nil)
 	var (
 		mu       sync.Mutex
@@ -445,9 +441,11 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		h.logFailure(r.Context(), slog.LevelError, "request failed during fetch", id, errStoreTimeout.Error(), "")
 		writeConst(w, r, http.StatusInternalServerError, bodyInternal)
 		_ = http.NewResponseController(w).Flush() // the client has its answer now
-		if rs != nil {
-			h.storeDone(rs, sctx, id, began, errStoreTimeout)
-			h.requestDone(rs, http.StatusInternalServerError, apierrors.Unexpected, errStoreTimeout)
+		if h.hooked {
+			d := h.clock() - began
+			h.storeDone(sctx, id, d, errStoreTimeout)
+			h.requestDone(rs, RequestInfo{AuthflowID: id, Status: http.StatusInternalServerError,
+				Code: apierrors.Unexpected, StoreTime: d, Err: errStoreTimeout})
 		}
 	})
 	defer func() {
@@ -462,25 +460,33 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		returned = true
 		answered = timedOut
 		mu.Unlock()
-		if rs != nil && !answered {
-			h.storeDone(rs, sctx, id, began, err)
+		if h.hooked && !answered {
+			storeTime = h.clock() - began
+			h.storeDone(sctx, id, storeTime, err)
 		}
 	}()
 	if m, ok := h.store.(*MemoryStore); ok {
 		if stored, err = m.lookup(ctx, id); err == nil {
 			flow = stored.flow.Clone()
 		}
-		return flow, stored, err, false
+		return flow, stored, err, false, 0
 	}
 	flow, err = h.store.FetchAuthflow(ctx, id)
-	return flow, stored, err, false
+	return flow, stored, err, false, 0
 }
 
-// storeDone records the store's time in rs and calls StoreDone.
-func (h *handler) storeDone(rs *requestState, ctx context.Context, id ids.AuthflowID, began time.Duration, err error) {
-	rs.info.StoreTime = h.clock() - began
+// storeClock returns h.clock() when a hook is set, else 0.
+func (h *handler) storeClock() time.Duration {
+	if !h.hooked {
+		return 0
+	}
+	return h.clock()
+}
+
+// storeDone calls StoreDone.
+func (h *handler) storeDone(ctx context.Context, id ids.AuthflowID, d time.Duration, err error) {
 	if h.hooks.StoreDone != nil {
-		h.hooks.StoreDone(ctx, StoreInfo{AuthflowID: id, Duration: rs.info.StoreTime, Err: err})
+		h.hooks.StoreDone(ctx, StoreInfo{AuthflowID: id, Duration: d, Err: err})
 	}
 }
 
@@ -529,11 +535,11 @@ func (e serverFault) Unwrap() error { return e.err }
 // fail answers err: an API error that the authorizer or the store made on
 // purpose passes through; anything else is logged and answered 500 with a
 // generic message. It returns what it answered, as serve does.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) (int, apierrors.Code, error) {
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) RequestInfo {
 	if _, fault := err.(serverFault); !fault {
 		if e := sendable(err); e != nil {
 			h.writeError(w, r, e)
-			return e.Code().HTTPStatus(), e.Code(), e
+			return RequestInfo{Status: e.Code().HTTPStatus(), Code: e.Code(), Err: e}
 		}
 	}
 	level := slog.LevelError
@@ -542,7 +548,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID
 	}
 	h.logFailure(r.Context(), level, "request failed during "+during, id, err.Error(), "")
 	writeConst(w, r, http.StatusInternalServerError, bodyInternal)
-	return http.StatusInternalServerError, apierrors.Unexpected, err
+	return RequestInfo{Status: http.StatusInternalServerError, Code: apierrors.Unexpected, Err: err}
 }
 
 // maxLogDetail bounds each detail a log record carries.
