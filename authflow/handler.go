@@ -33,10 +33,11 @@ type handlerOptionFunc func(*handler)
 func (f handlerOptionFunc) applyHandler(h *handler) { f(h) }
 
 // WithLogger sets the logger for the failures the handler hides from
-// clients: store errors, panics (with their stack), invalid flows. Each
-// record names the authflow ID and the error, never the flow's data nor the
-// request's credentials. The default is [slog.Default]; a nil logger
-// discards.
+// clients: store errors, panics (with their stack), invalid flows; and for
+// failed authentications. Each record names the request ID and, for a
+// failure, the authflow ID and the error, never the flow's data nor the
+// request's credentials; [NewHandler] says how many lines it writes. The
+// default is [slog.Default]; a nil logger discards.
 func WithLogger(l *slog.Logger) HandlerOption {
 	return handlerOptionFunc(func(h *handler) {
 		if l == nil {
@@ -75,8 +76,8 @@ func WithRealm(realm string) HandlerOption {
 //  1. authz.Authenticate, first of all, before the path or the ID's syntax
 //     is looked at: 401 not_authenticated or bad_authtoken (with
 //     WWW-Authenticate) or 403 not_permitted as it decides. Failed
-//     authentications are logged, at most five a second, with the remote
-//     address and never the credentials.
+//     authentications are logged with the request ID and the code, never
+//     the credentials nor the caller's address.
 //  2. The route, matched on the path as it was sent (its escaped form): any
 //     other path, including one whose prefix is percent-encoded, is 404
 //     not_found; a method other than GET or HEAD is 405 bad_request with
@@ -98,6 +99,23 @@ func WithRealm(realm string) HandlerOption {
 // Cache-Control: no-store and X-Content-Type-Options: nosniff, each with
 // values of its own. A 500 carries a generic message; its detail goes to
 // the log, one line with each detail cut at 1 KiB, never to the client.
+//
+// Every response, whatever its status, carries an X-Request-Id header: the
+// ID that the request's context carries (see [ContextWithRequestID]) if it
+// is plain, else the request's own X-Request-Id if it sent exactly one and
+// it is plain, else a new one of 26 characters; plain is 1 to
+// [MaxRequestIDLen] characters of A-Z a-z 0-9 . _ -. The context that
+// Authenticate gets (in its request), the one the store and Authorize get,
+// and those of the hooks ([WithHandlerHooks]) carry that ID: see
+// [RequestID]. Every line the handler logs carries it as "request_id".
+//
+// The log is bounded in volume: at most 5 lines a second about failed
+// authentications, and at most 10 a second about requests answered 500
+// (store errors, time-outs, panics, invalid stored flows, requests whose
+// client went away). Past that, lines are left out, and the next line
+// logged of the same kind says how many in its "suppressed" attribute. No
+// line holds the flow's data, the credentials or the caller's address; a
+// store's error text is logged as it is, escaped and cut at 1 KiB.
 //
 // The request's context (as returned by Authenticate) is passed to the store,
 // so a client that goes away cancels the fetch. The handler is safe for
@@ -130,6 +148,11 @@ func NewHandler(store Store, authz Authorizer, opts ...HandlerOption) (http.Hand
 	h.challenge = `Bearer realm="` + h.realm + `"`
 	h.challengeInvalid = `Bearer realm="` + h.realm + `", error="invalid_token"`
 	h.authLog.limit = authLogPerSecond
+	h.failLog.limit = failureLogPerSecond
+	h.hooked = h.hooks.RequestStart != nil || h.hooks.StoreStart != nil || h.hooks.StoreDone != nil || h.hooks.RequestDone != nil
+	if h.hooked {
+		h.epoch = time.Now()
+	}
 	return h, nil
 }
 
@@ -144,18 +167,37 @@ type handler struct {
 	challenge, challengeInvalid string
 
 	authLog rateLimit // failed authentications logged
+	failLog rateLimit // failures answered 500 logged
 
-	hooks HandlerHooks
+	hooks  HandlerHooks
+	hooked bool      // a hook is set
+	epoch  time.Time // when the handler was made: see clock
 }
 
-// authLogPerSecond is how many failed authentications a handler logs in a
-// second; it counts the others and says how many it left out.
-const authLogPerSecond = 5
+// clock returns the time since the handler was made, on the monotonic
+// clock: the hooks' times are differences of two readings. One reading
+// costs half of time.Now, which also reads the wall clock: with no-op
+// hooks, that half was 2% of a request's time.
+func (h *handler) clock() time.Duration { return time.Since(h.epoch) }
+
+// How many lines a handler logs in a second, at most, of each kind; it
+// counts the others and says on the next line it logs how many it left out
+// ("suppressed"). A store that fails on every request thus costs at most
+// failureLogPerSecond lines a second however many requests it fails.
+const (
+	// authLogPerSecond bounds the lines about failed authentications.
+	authLogPerSecond = 5
+	// failureLogPerSecond bounds the lines about requests answered 500:
+	// store errors, time-outs, panics, invalid stored flows, and requests
+	// whose client went away.
+	failureLogPerSecond = 10
+)
 
 // A rateLimit lets at most limit events through in each second, counting
 // the rest.
 type rateLimit struct {
 	limit int
+	now   func() time.Time // the clock, for tests; nil for time.Now
 
 	mu         sync.Mutex
 	second     int64 // the Unix second being counted
@@ -163,11 +205,20 @@ type rateLimit struct {
 	suppressed int   // events not let through since the last one that was
 }
 
-// allow reports whether an event at now may be logged and, if so, how many
-// were suppressed before it.
-func (l *rateLimit) allow(now time.Time) (ok bool, suppressed int) {
+// allow reports whether an event now may be logged and, if so, how many
+// were suppressed before it. It reads the clock under its lock, so that
+// the events it counts come in the clock's order: a time read before the
+// lock and stale by the time it is counted would start its second's count
+// again.
+func (l *rateLimit) allow() (ok bool, suppressed int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	var now time.Time
+	if l.now != nil {
+		now = l.now()
+	} else {
+		now = time.Now()
+	}
 	if s := now.Unix(); s != l.second {
 		l.second, l.n = s, 0
 	}
@@ -206,7 +257,56 @@ const maxPooled = 64 << 10
 
 // ServeHTTP implements http.Handler.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	setHeaders(w.Header())
+	reqID := requestIDFor(r)
+	hdr := w.Header()
+	setHeaders(hdr)
+	hdr["X-Request-Id"] = []string{reqID}
+	ctx := r.Context()
+	if RequestID(ctx) != reqID {
+		ctx = context.WithValue(ctx, requestIDKey{}, reqID)
+	}
+	if !h.hooked {
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		h.serve(w, r, requestState{})
+		return
+	}
+	rs := requestState{id: reqID, start: h.clock()}
+	if h.hooks.RequestStart != nil {
+		ctx = h.hooks.RequestStart(ctx, r)
+	}
+	rs.ctx = ctx
+	if ctx != r.Context() {
+		r = r.WithContext(ctx)
+	}
+	if out := h.serve(w, r, rs); out.Status != 0 {
+		h.requestDone(rs, out)
+	}
+}
+
+// A requestState is what the hooks need of one request; its zero value
+// when no hook is set. It is passed by value, so that the store's timer
+// holds a copy rather than making it escape to the heap.
+type requestState struct {
+	ctx   context.Context // the one RequestStart returned
+	id    string          // the request ID
+	start time.Duration   // h.clock() when the request arrived
+}
+
+// requestDone completes info and calls RequestDone.
+func (h *handler) requestDone(rs requestState, info RequestInfo) {
+	info.RequestID = rs.id
+	info.Duration = h.clock() - rs.start
+	if h.hooks.RequestDone != nil {
+		h.hooks.RequestDone(rs.ctx, info)
+	}
+}
+
+// serve answers r, whose context carries its request ID, and returns what
+// it answered, for RequestDone: all but RequestID and Duration. Status 0
+// means that the store's timer answered (and called the hooks).
+func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs requestState) (out RequestInfo) {
 	ctx := r.Context()
 	var id ids.AuthflowID
 	defer func() {
@@ -217,17 +317,21 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.logFailure(ctx, slog.LevelError, "panic while serving a request", id,
 				fmt.Sprint(v), string(debug.Stack()))
 			writeConst(w, r, http.StatusInternalServerError, bodyInternal)
+			out.Status, out.Code, out.Err = http.StatusInternalServerError, apierrors.Unexpected, fmt.Errorf("panic: %v", v)
 		}
+		out.AuthflowID = id
 	}()
 
 	// 1. Authenticate, before anything of the request is looked at.
 	actx, err := h.authz.Authenticate(r)
 	if err != nil {
 		h.authFailed(r, err)
-		h.fail(w, r, id, err, "authenticate")
-		return
+		return h.fail(w, r, id, err, "authenticate")
 	}
-	if actx != nil {
+	if actx != nil && actx != ctx {
+		if RequestID(actx) != RequestID(ctx) { // an Authorizer that started afresh
+			actx = context.WithValue(actx, requestIDKey{}, RequestID(ctx))
+		}
 		ctx = actx
 	}
 
@@ -237,42 +341,40 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	raw, ok := strings.CutPrefix(r.URL.EscapedPath(), PathPrefix)
 	if !ok || raw == "" || strings.IndexByte(raw, '/') >= 0 {
 		writeConst(w, r, http.StatusNotFound, bodyPathNotFound)
-		return
+		return RequestInfo{Status: http.StatusNotFound, Code: apierrors.NotFound, Err: apierrors.NotFound}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = []string{"GET, HEAD"}
 		writeConst(w, r, http.StatusMethodNotAllowed, bodyMethod)
-		return
+		return RequestInfo{Status: http.StatusMethodNotAllowed, Code: apierrors.BadRequest, Err: apierrors.BadRequest}
 	}
 
 	// 3. Parse the ID.
 	id, err = ids.ParseAuthflowID(raw)
 	if err != nil {
-		h.writeError(w, r, invalidID(err))
-		return
+		e := invalidID(err)
+		h.writeError(w, r, e)
+		return RequestInfo{Status: e.Code().HTTPStatus(), Code: e.Code(), Err: e}
 	}
 
 	// 4. Fetch, within the store's time limit.
-	flow, stored, err, answered := h.fetch(w, r, ctx, id)
+	flow, stored, storeTime, err, answered := h.fetch(w, r, ctx, id, rs)
+	defer func() { out.StoreTime = storeTime }()
 	switch {
 	case answered:
-		return // the time limit passed, and was answered
+		return RequestInfo{} // the time limit passed, and was answered
 	case err != nil:
-		h.fail(w, r, id, err, "fetch")
-		return
+		return h.fail(w, r, id, err, "fetch")
 	case flow == nil:
-		h.fail(w, r, id, errors.New("store returned neither a flow nor an error"), "fetch")
-		return
+		return h.fail(w, r, id, errors.New("store returned neither a flow nor an error"), "fetch")
 	case flow.ID != id:
-		h.fail(w, r, id, errors.New("store returned the flow "+flow.ID.String()), "fetch")
-		return
+		return h.fail(w, r, id, errors.New("store returned the flow "+flow.ID.String()), "fetch")
 	}
 
 	// 5. Authorize the flow, before it is validated: a caller refused here
 	// learns nothing of its content or validity.
 	if err := h.authz.Authorize(ctx, flow); err != nil {
-		h.fail(w, r, id, err, "authorize")
-		return
+		return h.fail(w, r, id, err, "authorize")
 	}
 
 	// 6. Validate: a flow that breaks a rule is the server's failure. And 7,
@@ -285,13 +387,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		if err := flow.Validate(); err != nil {
 			bufPool.Put(bp)
-			h.fail(w, r, id, serverFault{err}, "validate the stored flow")
-			return
+			return h.fail(w, r, id, serverFault{err}, "validate the stored flow")
 		}
 		if body, err = AppendFetchResponse((*bp)[:0], flow); err != nil {
 			bufPool.Put(bp)
-			h.fail(w, r, id, serverFault{err}, "encode")
-			return
+			return h.fail(w, r, id, serverFault{err}, "encode")
 		}
 	}
 	writeBody(w, r, http.StatusOK, body)
@@ -299,6 +399,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		*bp = body
 		bufPool.Put(bp)
 	}
+	return RequestInfo{Status: http.StatusOK}
 }
 
 // errStoreTimeout reports a store that did not answer within its time
@@ -307,9 +408,10 @@ var errStoreTimeout = errors.New("the store did not answer within its time limit
 
 // fetch calls the store, on this goroutine, with a context that ends at the
 // store's time limit. If the limit passes first, a timer cancels that
-// context and answers the request 500 then and there, and answered is true
-// once the store returns: a store that ignores its context holds its
-// goroutine, not the client. A panic in the store is returned as an error.
+// context and answers the request 500 then and there (calling StoreDone and
+// RequestDone), and answered is true once the store returns: a store that
+// ignores its context holds its goroutine, not the client. A panic in the
+// store is returned as an error.
 //
 // Calling the store here rather than on a goroutine of its own spares each
 // request a goroutine's start and the wake-up of another thread, which cost
@@ -318,8 +420,15 @@ var errStoreTimeout = errors.New("the store did not answer within its time limit
 // From a [MemoryStore] it also returns the stored entry, whose JSON the
 // handler serves when the authorizer leaves the flow's copy as it was:
 // under load that spares a third of the server's time per request.
-func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID) (flow *Authflow, stored memoryEntry, err error, answered bool) {
-	ctx, cancel := context.WithCancelCause(ctx)
+func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Context, id ids.AuthflowID, rs requestState) (flow *Authflow, stored memoryEntry, storeTime time.Duration, err error, answered bool) {
+	// No variable the timer reads changes once it is made: its closure
+	// holds copies, and the hooks cost no allocation.
+	sctx := ctx // the hooks' context, without the time limit
+	if h.hooks.StoreStart != nil {
+		sctx = h.hooks.StoreStart(ctx, id)
+	}
+	began := h.storeClock()
+	ctx, cancel := context.WithCancelCause(sctx)
 	defer cancel(nil)
 	var (
 		mu       sync.Mutex
@@ -337,6 +446,12 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		h.logFailure(r.Context(), slog.LevelError, "request failed during fetch", id, errStoreTimeout.Error(), "")
 		writeConst(w, r, http.StatusInternalServerError, bodyInternal)
 		_ = http.NewResponseController(w).Flush() // the client has its answer now
+		if h.hooked {
+			d := h.clock() - began
+			h.storeDone(sctx, id, d, errStoreTimeout)
+			h.requestDone(rs, RequestInfo{AuthflowID: id, Status: http.StatusInternalServerError,
+				Code: apierrors.Unexpected, StoreTime: d, Err: errStoreTimeout})
+		}
 	})
 	defer func() {
 		if v := recover(); v != nil {
@@ -350,26 +465,46 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		returned = true
 		answered = timedOut
 		mu.Unlock()
+		if h.hooked && !answered {
+			storeTime = h.clock() - began
+			h.storeDone(sctx, id, storeTime, err)
+		}
 	}()
 	if m, ok := h.store.(*MemoryStore); ok {
 		if stored, err = m.lookup(ctx, id); err == nil {
 			flow = stored.flow.Clone()
 		}
-		return flow, stored, err, false
+		return flow, stored, 0, err, false
 	}
 	flow, err = h.store.FetchAuthflow(ctx, id)
-	return flow, stored, err, false
+	return flow, stored, 0, err, false
+}
+
+// storeClock returns h.clock() when a hook is set, else 0.
+func (h *handler) storeClock() time.Duration {
+	if !h.hooked {
+		return 0
+	}
+	return h.clock()
+}
+
+// storeDone calls StoreDone.
+func (h *handler) storeDone(ctx context.Context, id ids.AuthflowID, d time.Duration, err error) {
+	if h.hooks.StoreDone != nil {
+		h.hooks.StoreDone(ctx, StoreInfo{AuthflowID: id, Duration: d, Err: err})
+	}
 }
 
 // authFailed logs a failed authentication, at most authLogPerSecond a
-// second: the remote address and the code, never the credentials.
+// second: the request ID and the code, never the credentials nor the
+// caller's address.
 func (h *handler) authFailed(r *http.Request, err error) {
-	ok, suppressed := h.authLog.allow(time.Now())
+	ok, suppressed := h.authLog.allow()
 	if !ok {
 		return
 	}
 	h.log.LogAttrs(r.Context(), slog.LevelWarn, "authflow: authentication failed",
-		slog.String("remote_addr", bounded(r.RemoteAddr)),
+		slog.String("request_id", RequestID(r.Context())),
 		slog.String("code", string(apierrors.CodeOf(err))),
 		slog.Int("suppressed", suppressed))
 }
@@ -404,12 +539,12 @@ func (e serverFault) Unwrap() error { return e.err }
 
 // fail answers err: an API error that the authorizer or the store made on
 // purpose passes through; anything else is logged and answered 500 with a
-// generic message.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) {
+// generic message. It returns what it answered, as serve does.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID, err error, during string) RequestInfo {
 	if _, fault := err.(serverFault); !fault {
 		if e := sendable(err); e != nil {
 			h.writeError(w, r, e)
-			return
+			return RequestInfo{Status: e.Code().HTTPStatus(), Code: e.Code(), Err: e}
 		}
 	}
 	level := slog.LevelError
@@ -418,20 +553,28 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, id ids.AuthflowID
 	}
 	h.logFailure(r.Context(), level, "request failed during "+during, id, err.Error(), "")
 	writeConst(w, r, http.StatusInternalServerError, bodyInternal)
+	return RequestInfo{Status: http.StatusInternalServerError, Code: apierrors.Unexpected, Err: err}
 }
 
 // maxLogDetail bounds each detail a log record carries.
 const maxLogDetail = 1024
 
-// logFailure logs a failure answered 500: one record, whose detail (an
-// error's text, a stack) is cut at maxLogDetail bytes with control
-// characters escaped, so that a store's huge or hostile error costs one
-// short line.
+// logFailure logs a failure answered 500, at most failureLogPerSecond a
+// second: one record with the request ID, whose detail (an error's text, a
+// stack) is cut at maxLogDetail bytes with control characters escaped, so
+// that a store's huge or hostile error costs one short line.
 func (h *handler) logFailure(ctx context.Context, level slog.Level, what string, id ids.AuthflowID, detail, stack string) {
-	attrs := []slog.Attr{slog.String("authflow_id", id.String()), slog.String("error", bounded(detail))}
+	ok, suppressed := h.failLog.allow()
+	if !ok {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 5)
+	attrs = append(attrs, slog.String("request_id", RequestID(ctx)), slog.String("authflow_id", id.String()),
+		slog.String("error", bounded(detail)))
 	if stack != "" {
 		attrs = append(attrs, slog.String("stack", bounded(stack)))
 	}
+	attrs = append(attrs, slog.Int("suppressed", suppressed))
 	h.log.LogAttrs(ctx, level, "authflow: "+what+"; answered 500", attrs...)
 }
 

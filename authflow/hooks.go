@@ -13,7 +13,10 @@ import (
 // traces, without this module depending on any library of them. Every field
 // may be nil; a handler without hooks does no work for them. A hook is
 // called on the request's goroutine, from many requests at once: it must be
-// safe for concurrent use, and it should return quickly.
+// safe for concurrent use, and it should return quickly. The exception is a
+// store that passes its time limit ([WithStoreTimeout]): StoreDone and
+// RequestDone are then called, once each, on the goroutine of the timer
+// that answers the request, while the store may still be running.
 //
 // The Start hooks return the context for what follows, so that a tracer can
 // start a span in one and end it in the matching Done hook: they must return
@@ -30,13 +33,14 @@ type HandlerHooks struct {
 	// time limit applied to it).
 	StoreStart func(ctx context.Context, id ids.AuthflowID) context.Context
 
-	// StoreDone is called when the Store has answered, or when its time
-	// limit passed first, with the context StoreStart returned.
+	// StoreDone is called when the Store has answered (a panic counts as
+	// an error), or when its time limit passed first, with the context
+	// StoreStart returned (the request's when StoreStart is nil).
 	StoreDone func(ctx context.Context, info StoreInfo)
 
-	// RequestDone is called once for every request RequestStart was called
-	// for, after its response is written, with the context RequestStart
-	// returned.
+	// RequestDone is called once for every request, after its response is
+	// written, with the context RequestStart returned (the request's, with
+	// its request ID, when RequestStart is nil).
 	RequestDone func(ctx context.Context, info RequestInfo)
 }
 

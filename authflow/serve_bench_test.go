@@ -63,6 +63,73 @@ func BenchmarkServeInProcess(b *testing.B) {
 	}
 }
 
+// noopHooks sets every handler hook to a function that does nothing (the
+// Start hooks return their context).
+var noopHooks = authflow.HandlerHooks{
+	RequestStart: func(ctx context.Context, _ *http.Request) context.Context { return ctx },
+	StoreStart:   func(ctx context.Context, _ ids.AuthflowID) context.Context { return ctx },
+	StoreDone:    func(context.Context, authflow.StoreInfo) {},
+	RequestDone:  func(context.Context, authflow.RequestInfo) {},
+}
+
+// BenchmarkServeHooks serves the seed flow through httptest.Recorder, as
+// BenchmarkServeInProcess does, with no hooks and with hooks that do
+// nothing: what the hooks' calls, clock readings and bookkeeping cost. The
+// request sends no X-Request-Id (the handler makes one) or a plain one.
+func BenchmarkServeHooks(b *testing.B) {
+	for _, hc := range []struct {
+		name string
+		opts []authflow.HandlerOption
+	}{
+		{"hooks=none", nil},
+		{"hooks=noop", []authflow.HandlerOption{authflow.WithHandlerHooks(noopHooks)}},
+	} {
+		h := newHandler(b, memoryStore(b, examples.Authflow()), authflow.AllowAll{}, hc.opts...)
+		for _, id := range []string{"", "caller-request-id-0001"} {
+			name := hc.name + "/id=new"
+			if id != "" {
+				name = hc.name + "/id=sent"
+			}
+			b.Run(name, func(b *testing.B) {
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/authflow/"+seedID, nil)
+				if id != "" {
+					req.Header.Set("X-Request-Id", id)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d", rec.Code)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkServeHooksPaired serves the seed flow with no-op hooks beside
+// the same handler without hooks, in turns within one benchmark (see
+// paired), so that a noisy machine slows both alike: ns/op is the time
+// with no-op hooks, naive-ns/op the time without hooks, x-naive their
+// ratio.
+func BenchmarkServeHooksPaired(b *testing.B) {
+	store := memoryStore(b, examples.Authflow())
+	none := newHandler(b, store, authflow.AllowAll{})
+	noop := newHandler(b, store, authflow.AllowAll{}, authflow.WithHandlerHooks(noopHooks))
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/authflow/"+seedID, nil)
+	serve := func(h http.Handler) func() {
+		return func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	}
+	paired(b, 4, serve(noop), serve(none))
+}
+
 // BenchmarkServeLoopback serves the seed flow over loopback TCP to parallel
 // clients (b.RunParallel against httptest.NewServer): what the handler costs
 // once HTTP and the network stack are counted.

@@ -120,7 +120,7 @@ func serve(t testing.TB, store authflow.Store, id ids.AuthflowID, logs *bytes.Bu
 	}
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodGet, authflow.PathPrefix+id.String(), nil)
-	req.Header.Set("X-Request-Id", "sqlstore-test") // echoed: responses compare whole
+	req.Header.Set("X-Request-Id", "sqlstore-test") // the same in every response compared
 	h.ServeHTTP(rec, req)
 	return rec
 }
