@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -49,8 +50,9 @@ type stack struct {
 }
 
 // newStack builds a stack whose server sends middleware's answer instead of
-// the handler's while middleware returns true, and wraps the handler in wrap.
-func newStack(t *testing.T, middleware func(http.ResponseWriter) bool, wrap func(http.Handler) http.Handler) *stack {
+// the handler's while middleware returns true, and wraps the handler in
+// wrap, which gets the stack's tracer provider.
+func newStack(t *testing.T, middleware func(http.ResponseWriter) bool, wrap func(trace.TracerProvider, http.Handler) http.Handler) *stack {
 	t.Helper()
 	spans := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
@@ -97,7 +99,7 @@ func newStack(t *testing.T, middleware func(http.ResponseWriter) bool, wrap func
 		t.Fatal(err)
 	}
 	if wrap != nil {
-		h = wrap(h)
+		h = wrap(tp, h)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(authflow.PathPrefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -159,25 +161,29 @@ func TestFetchTree(t *testing.T) {
 	s.finish()
 
 	const (
-		server = "GET /api/v1/authflow/{authflow_id} server http.request.method=GET http.route=/api/v1/authflow/{authflow_id}"
-		client = "GET /api/v1/authflow/{authflow_id} client http.request.method=GET url.template=/api/v1/authflow/{authflow_id}"
+		get    = "GET /api/v1/authflow/{authflow_id}"
+		method = " http.request.method=GET"
+		route  = " http.route=/api/v1/authflow/{authflow_id}"
+		tmpl   = " url.template=/api/v1/authflow/{authflow_id}"
 		query  = "fetch authflows client db.collection.name=authflows db.operation.name=fetch db.system.name=sqlite"
+		found  = " authflow.id=" + examples.AuthflowID
+		absent = " authflow.id=" + missingID
 	)
-	want := []string{
+	want := []string{ // attributes sorted by key
 		// The client's span, its two attempts, and under the second the
-		// server's spans: each request ID is the same across a call.
-		"authflow.Client.FetchAuthflow internal authflow.attempts=2 authflow.id=" + examples.AuthflowID + " authflow.request_id=<1>",
-		"  " + client + " authflow.attempt=1 authflow.request_id=<1> authflow.retry.wait=1 error.type=unexpected http.response.status_code=503 ERROR",
-		"  " + client + " authflow.attempt=2 authflow.request_id=<1> http.request.resend_count=1 http.response.status_code=200",
-		"    " + server + " authflow.id=" + examples.AuthflowID + " authflow.request_id=<1> http.response.status_code=200",
-		"      authflow.Store.FetchAuthflow internal authflow.id=" + examples.AuthflowID,
+		// server's spans: the request ID is the same across a call.
+		"authflow.Client.FetchAuthflow internal authflow.attempts=2" + found + " authflow.request_id=<1>",
+		"  " + get + " client authflow.attempt=1 authflow.request_id=<1> authflow.retry.wait=1 error.type=unexpected" + method + " http.response.status_code=503" + tmpl + " ERROR",
+		"  " + get + " client authflow.attempt=2 authflow.request_id=<1>" + method + " http.request.resend_count=1 http.response.status_code=200" + tmpl,
+		"    " + get + " server" + found + " authflow.request_id=<1>" + method + " http.response.status_code=200" + route,
+		"      authflow.Store.FetchAuthflow internal" + found,
 		"        " + query,
 		// A flow not found: an error for the client, an answer for the
 		// server and the store.
-		"authflow.Client.FetchAuthflow internal authflow.attempts=1 authflow.id=" + missingID + " authflow.request_id=<2> error.type=not_found ERROR",
-		"  " + client + " authflow.attempt=1 authflow.request_id=<2> error.type=not_found http.response.status_code=404 ERROR",
-		"    " + server + " authflow.id=" + missingID + " authflow.request_id=<2> error.type=not_found http.response.status_code=404",
-		"      authflow.Store.FetchAuthflow internal authflow.id=" + missingID + " error.type=not_found",
+		"authflow.Client.FetchAuthflow internal authflow.attempts=1" + absent + " authflow.request_id=<2> error.type=not_found ERROR",
+		"  " + get + " client authflow.attempt=1 authflow.request_id=<2> error.type=not_found" + method + " http.response.status_code=404" + tmpl + " ERROR",
+		"    " + get + " server" + absent + " authflow.request_id=<2> error.type=not_found" + method + " http.response.status_code=404" + route,
+		"      authflow.Store.FetchAuthflow internal" + absent + " error.type=not_found",
 		"        " + query + " error.type=not_found",
 	}
 	if diff := cmp.Diff(want, spanTree(t, s.spans.Ended())); diff != "" {
@@ -214,16 +220,17 @@ func TestFetchTree(t *testing.T) {
 // request: they set their attributes on its span and put the store's under
 // it.
 func TestFetchTreeUnderMiddlewareSpan(t *testing.T) {
-	tracer := new(trace.Tracer)
-	s := newStack(t, nil, func(h http.Handler) http.Handler {
+	s := newStack(t, nil, func(tp trace.TracerProvider, h http.Handler) http.Handler {
+		// What otelhttp's handler does: a server span, child of the
+		// caller's trace context.
+		tracer := tp.Tracer("middleware")
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx, span := (*tracer).Start(r.Context(), "middleware", trace.WithSpanKind(trace.SpanKindServer))
+			ctx := propagation.TraceContext{}.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+			ctx, span := tracer.Start(ctx, "middleware", trace.WithSpanKind(trace.SpanKindServer))
 			defer span.End()
 			h.ServeHTTP(w, r.WithContext(ctx))
 		})
 	})
-	// The middleware's tracer is the stack's: its spans are recorded too.
-	*tracer = sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(s.spans)).Tracer("middleware")
 
 	if _, err := s.client.FetchAuthflow(context.Background(), ids.MustParse[ids.Authflow](examples.AuthflowID)); err != nil {
 		t.Fatal(err)
@@ -244,7 +251,8 @@ func TestFetchTreeUnderMiddlewareSpan(t *testing.T) {
 
 // TestServerError checks that a 5xx ends the server span with an error
 // status, and the spans of the store and its statement too, whose failure
-// caused it.
+// caused it. The server answers such a failure "unexpected"; the store's
+// error, not one of the API's, is "unknown" (apierrors.CodeOf).
 func TestServerError(t *testing.T) {
 	s := newStack(t, nil, nil)
 	s.db.Close() // every statement fails from now on: the handler answers 500
@@ -262,7 +270,7 @@ func TestServerError(t *testing.T) {
 	s.finish()
 
 	want := []string{
-		"GET /api/v1/authflow/{authflow_id} server authflow.id=" + examples.AuthflowID + " authflow.request_id=<1> error.type=unknown http.request.method=GET http.response.status_code=500 http.route=/api/v1/authflow/{authflow_id} ERROR",
+		"GET /api/v1/authflow/{authflow_id} server authflow.id=" + examples.AuthflowID + " authflow.request_id=<1> error.type=unexpected http.request.method=GET http.response.status_code=500 http.route=/api/v1/authflow/{authflow_id} ERROR",
 		"  authflow.Store.FetchAuthflow internal authflow.id=" + examples.AuthflowID + " error.type=unknown ERROR",
 		"    fetch authflows client db.collection.name=authflows db.operation.name=fetch db.system.name=sqlite error.type=unknown ERROR",
 	}
@@ -270,7 +278,7 @@ func TestServerError(t *testing.T) {
 		t.Errorf("span tree (-want +got):\n%s", diff)
 	}
 	wantMetrics := []string{
-		"authflow.server.request.duration{error.type=unknown http.response.status_code=500} count 1",
+		"authflow.server.request.duration{error.type=unexpected http.response.status_code=500} count 1",
 		"authflow.server.store.duration{error.type=unknown} count 1",
 		"db.client.operation.duration{db.collection.name=authflows db.operation.name=fetch db.system.name=sqlite error.type=unknown} count 1",
 	}
