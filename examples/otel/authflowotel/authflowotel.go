@@ -112,7 +112,7 @@ func HandlerHooks(tp trace.TracerProvider, mp metric.MeterProvider) (authflow.Ha
 		RequestDone: func(ctx context.Context, info authflow.RequestInfo) {
 			attrs := []attribute.KeyValue{semconv.HTTPResponseStatusCode(info.Status)}
 			if info.Code != "" {
-				attrs = append(attrs, semconv.ErrorTypeKey.String(string(info.Code)))
+				attrs = append(attrs, semconv.ErrorTypeKey.String(codeType(info.Code)))
 			}
 			requests.Record(ctx, info.Duration.Seconds(), metric.WithAttributes(attrs...))
 
@@ -288,7 +288,7 @@ func failed(err error) bool {
 }
 
 // errorType returns the error.type of err: "timeout" or "canceled" when a
-// context's end caused it, else its API error code.
+// context's end caused it, else its API error code (see codeType).
 func errorType(err error) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -296,7 +296,20 @@ func errorType(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	}
-	return string(apierrors.CodeOf(err))
+	return codeType(apierrors.CodeOf(err))
+}
+
+// codeType returns c if it is one of the API's codes, else "_OTHER", as
+// OpenTelemetry's conventions ask: a server may send any code, and a
+// metric must not get a series for each.
+func codeType(c apierrors.Code) string {
+	switch c {
+	case apierrors.BadRequest, apierrors.InvalidValue, apierrors.RequiredValue, apierrors.UnexpectedRefType,
+		apierrors.BadAuthToken, apierrors.NotAuthenticated, apierrors.NotPermitted, apierrors.NotFound,
+		apierrors.InvalidAction, apierrors.Unexpected, apierrors.Unknown, apierrors.NotImplemented:
+		return string(c)
+	}
+	return "_OTHER"
 }
 
 // errorText returns err's text, or "" for nil.

@@ -118,9 +118,9 @@ func newStack(t *testing.T, middleware func(http.ResponseWriter) bool, wrap func
 	client, err := authflow.NewClient(srv.URL,
 		authflow.WithClientHooks(clientHooks),
 		authflow.WithHTTPClient(&http.Client{Transport: authflowotel.Transport(srv.Client().Transport)}),
-		// Retry-After (1 s below) sets the wait exactly, where the
-		// policy's own waits are random.
-		authflow.WithRetry(authflow.RetryPolicy{MaxRetries: 1, InitialDelay: 2 * time.Second, MaxDelay: 2 * time.Second}))
+		// The policy's own waits are random, up to 1ms here: the longer
+		// Retry-After of the test's 503 (1s) sets the wait exactly.
+		authflow.WithRetry(authflow.RetryPolicy{MaxRetries: 1, InitialDelay: time.Millisecond, MaxDelay: 2 * time.Second}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,6 +283,49 @@ func TestServerError(t *testing.T) {
 		"db.client.operation.duration{db.collection.name=authflows db.operation.name=fetch db.system.name=sqlite error.type=unknown} count 1",
 	}
 	if got, _ := collect(t, s.metrics); !cmp.Equal(wantMetrics, got) {
+		t.Errorf("metrics (-want +got):\n%s", cmp.Diff(wantMetrics, got))
+	}
+}
+
+// TestUnknownCode checks that an error code the API does not define, which
+// a server may send, becomes error.type "_OTHER": a hostile server cannot
+// make a metric series for each code it invents.
+func TestUnknownCode(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"status":"error","code":"made_up_by_the_server","message":"no"}`)
+	}))
+	defer srv.Close()
+	spans := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
+	metrics := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(metrics))
+	hooks, err := authflowotel.ClientHooks(tp, mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := authflow.NewClient(srv.URL, authflow.WithClientHooks(hooks))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.FetchAuthflow(context.Background(), ids.MustParse[ids.Authflow](examples.AuthflowID))
+	if code := apierrors.CodeOf(err); code != "made_up_by_the_server" {
+		t.Fatalf("error %v (code %q), want the server's code", err, code)
+	}
+
+	want := []string{
+		"authflow.Client.FetchAuthflow internal authflow.attempts=1 authflow.id=" + examples.AuthflowID + " authflow.request_id=<1> error.type=_OTHER ERROR",
+		"  GET /api/v1/authflow/{authflow_id} client authflow.attempt=1 authflow.request_id=<1> error.type=_OTHER http.request.method=GET http.response.status_code=403 url.template=/api/v1/authflow/{authflow_id} ERROR",
+	}
+	if diff := cmp.Diff(want, spanTree(t, spans.Ended())); diff != "" {
+		t.Errorf("span tree (-want +got):\n%s", diff)
+	}
+	wantMetrics := []string{
+		"authflow.client.attempts{error.type=_OTHER http.response.status_code=403} 1",
+		"authflow.client.fetch.duration{error.type=_OTHER} count 1",
+	}
+	if got, _ := collect(t, metrics); !cmp.Equal(wantMetrics, got) {
 		t.Errorf("metrics (-want +got):\n%s", cmp.Diff(wantMetrics, got))
 	}
 }

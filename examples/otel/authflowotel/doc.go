@@ -35,21 +35,22 @@
 // wait, that wait (authflow.retry.wait, in seconds). A retry's span also has
 // http.request.resend_count.
 //
-// The server span's parent is the span the request's context already carries,
-// else the one whose W3C trace context the request's traceparent header
-// carries: the client's attempt, when the client's transport is [Transport]
-// (or otelhttp's). When a middleware such as otelhttp's handler has already
-// started a span for the request, the hooks start none of their own: they set
-// their attributes on that span and put the store's span under it, so that a
-// request never has two server spans. Either way the server span gets the
-// request ID, the status and the error code sent, and an error status for a
-// 5xx.
+// The server span is a child of the W3C trace context that the request's
+// traceparent header carries: the client's attempt, when the client's
+// transport is [Transport] (or another that sends it, such as otelhttp's with
+// the W3C propagator). When a middleware such as otelhttp's handler has
+// already started a span for the request, the hooks start none of their own:
+// they set their attributes on that span and put the store's span under it,
+// so that a request never has two server spans. Either way the server span
+// gets the request ID, the status and the error code sent, and an error
+// status for a 5xx.
 //
 // # Errors
 //
 // error.type is the API error code ("not_found", "unexpected", …), or
 // "timeout" or "canceled" when a context's deadline or cancellation ended the
-// work. A span ends with an error status when its work failed: a flow that is
+// work; a code the API does not define (a server may send any) is "_OTHER",
+// so that a metric gets no series for each. A span ends with an error status when its work failed: a flow that is
 // not found is an answer, not a failure, except for the client, for which any
 // error is one (as OpenTelemetry's conventions have it for a 4xx).
 //
