@@ -31,12 +31,12 @@
 //
 // The client's spans: one for the call, with the flow's ID, the request ID
 // sent and the number of attempts; under it one per attempt, with its number,
-// its request ID, the status received and, when a retry follows it after a
-// wait, that wait (authflow.retry.wait, in seconds). A retry's span also has
-// http.request.resend_count.
+// its request ID, the status received and, when the client waits before the
+// retry that follows it, that wait (authflow.retry.wait, in seconds). A
+// retry's span also has http.request.resend_count.
 //
 // The server span is a child of the W3C trace context that the request's
-// traceparent header carries: the client's attempt, when the client's
+// traceparent header carries, if any: the client's attempt, when the client's
 // transport is [Transport] (or another that sends it, such as otelhttp's with
 // the W3C propagator). When a middleware such as otelhttp's handler has
 // already started a span for the request, the hooks start none of their own:
@@ -50,9 +50,10 @@
 // error.type is the API error code ("not_found", "unexpected", …), or
 // "timeout" or "canceled" when a context's deadline or cancellation ended the
 // work; a code the API does not define (a server may send any) is "_OTHER",
-// so that a metric gets no series for each. A span ends with an error status when its work failed: a flow that is
-// not found is an answer, not a failure, except for the client, for which any
-// error is one (as OpenTelemetry's conventions have it for a 4xx).
+// so that a metric gets no series for each. A span ends with an error status
+// when its work failed: a flow that is not found is an answer, not a failure,
+// except for the client, for which any error is one (as OpenTelemetry's
+// conventions have it for a 4xx).
 //
 // # Metrics
 //
