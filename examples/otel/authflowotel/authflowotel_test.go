@@ -287,6 +287,54 @@ func TestServerError(t *testing.T) {
 	}
 }
 
+// stuckStore is a Store that answers only when its context ends.
+type stuckStore struct{}
+
+func (stuckStore) FetchAuthflow(ctx context.Context, _ ids.AuthflowID) (*authflow.Authflow, error) {
+	<-ctx.Done()
+	return nil, context.Cause(ctx)
+}
+
+// TestStoreTimeout checks the spans and metrics of a request whose store
+// passes its time limit: the handler's timer, not the request's goroutine,
+// answers it and calls StoreDone and RequestDone. The handler's time-limit
+// error is none of the API's: its error.type is "unknown".
+func TestStoreTimeout(t *testing.T) {
+	spans := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
+	metrics := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(metrics))
+	hooks, err := authflowotel.HandlerHooks(tp, mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := authflow.NewHandler(stuckStore{}, authflow.AllowAll{}, authflow.WithHandlerHooks(hooks),
+		authflow.WithStoreTimeout(time.Millisecond), authflow.WithLogger(slog.New(slog.DiscardHandler)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, authflow.PathPrefix+examples.AuthflowID, nil))
+	if w.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", w.Code)
+	}
+
+	want := []string{
+		"GET /api/v1/authflow/{authflow_id} server authflow.id=" + examples.AuthflowID + " authflow.request_id=<1> error.type=unexpected http.request.method=GET http.response.status_code=500 http.route=/api/v1/authflow/{authflow_id} ERROR",
+		"  authflow.Store.FetchAuthflow internal authflow.id=" + examples.AuthflowID + " error.type=unknown ERROR",
+	}
+	if diff := cmp.Diff(want, spanTree(t, spans.Ended())); diff != "" {
+		t.Errorf("span tree (-want +got):\n%s", diff)
+	}
+	wantMetrics := []string{
+		"authflow.server.request.duration{error.type=unexpected http.response.status_code=500} count 1",
+		"authflow.server.store.duration{error.type=unknown} count 1",
+	}
+	if got, _ := collect(t, metrics); !cmp.Equal(wantMetrics, got) {
+		t.Errorf("metrics (-want +got):\n%s", cmp.Diff(wantMetrics, got))
+	}
+}
+
 // TestUnknownCode checks that an error code the API does not define, which
 // a server may send, becomes error.type "_OTHER": a hostile server cannot
 // make a metric series for each code it invents.
