@@ -403,8 +403,14 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs requestState)
 }
 
 // errStoreTimeout reports a store that did not answer within its time
-// limit.
-var errStoreTimeout = errors.New("the store did not answer within its time limit")
+// limit. It is a [context.DeadlineExceeded], so that a hook tells a time-out
+// from the store's own failures with errors.Is.
+var errStoreTimeout error = storeTimeout{}
+
+type storeTimeout struct{}
+
+func (storeTimeout) Error() string { return "the store did not answer within its time limit" }
+func (storeTimeout) Unwrap() error { return context.DeadlineExceeded }
 
 // fetch calls the store, on this goroutine, with a context that ends at the
 // store's time limit. If the limit passes first, a timer cancels that

@@ -555,6 +555,9 @@ func TestServeHooksTimeLimit(t *testing.T) {
 	if info.Status != 500 || info.Code != apierrors.Unexpected || info.Err == nil || !strings.Contains(info.Err.Error(), "time limit") {
 		t.Errorf("RequestInfo %+v, want 500 unexpected, the time limit", info)
 	}
+	if !errors.Is(s.Err, context.DeadlineExceeded) || !errors.Is(info.Err, context.DeadlineExceeded) {
+		t.Errorf("StoreInfo.Err %v, RequestInfo.Err %v; want both a context.DeadlineExceeded", s.Err, info.Err)
+	}
 	if s.Err == nil || info.StoreTime < 20*time.Millisecond || s.Duration != info.StoreTime {
 		t.Errorf("StoreInfo %+v, RequestInfo.StoreTime %v", s, info.StoreTime)
 	}

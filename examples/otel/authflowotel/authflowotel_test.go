@@ -298,7 +298,7 @@ func (stuckStore) FetchAuthflow(ctx context.Context, _ ids.AuthflowID) (*authflo
 // TestStoreTimeout checks the spans and metrics of a request whose store
 // passes its time limit: the handler's timer, not the request's goroutine,
 // answers it and calls StoreDone and RequestDone. The handler's time-limit
-// error is none of the API's: its error.type is "unknown".
+// error is a context.DeadlineExceeded: its error.type is "timeout".
 func TestStoreTimeout(t *testing.T) {
 	spans := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
@@ -321,14 +321,14 @@ func TestStoreTimeout(t *testing.T) {
 
 	want := []string{
 		"GET /api/v1/authflow/{authflow_id} server authflow.id=" + examples.AuthflowID + " authflow.request_id=<1> error.type=unexpected http.request.method=GET http.response.status_code=500 http.route=/api/v1/authflow/{authflow_id} ERROR",
-		"  authflow.Store.FetchAuthflow internal authflow.id=" + examples.AuthflowID + " error.type=unknown ERROR",
+		"  authflow.Store.FetchAuthflow internal authflow.id=" + examples.AuthflowID + " error.type=timeout ERROR",
 	}
 	if diff := cmp.Diff(want, spanTree(t, spans.Ended())); diff != "" {
 		t.Errorf("span tree (-want +got):\n%s", diff)
 	}
 	wantMetrics := []string{
 		"authflow.server.request.duration{error.type=unexpected http.response.status_code=500} count 1",
-		"authflow.server.store.duration{error.type=unknown} count 1",
+		"authflow.server.store.duration{error.type=timeout} count 1",
 	}
 	if got, _ := collect(t, metrics); !cmp.Equal(wantMetrics, got) {
 		t.Errorf("metrics (-want +got):\n%s", cmp.Diff(wantMetrics, got))
