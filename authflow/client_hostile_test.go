@@ -471,24 +471,20 @@ func TestClientRetryDeadline(t *testing.T) {
 
 func TestClientRetryCanceledDuringWait(t *testing.T) {
 	t.Parallel()
-	arrived := make(chan struct{}, 1)
 	srv := startServer(t, func(w http.ResponseWriter, r *http.Request) {
 		serveStatus(w, 503, 1)
-		select {
-		case arrived <- struct{}{}:
-		default:
-		}
 	})
 	c, err := NewClient(srv.URL, WithRetry(RetryPolicy{MaxRetries: 3, InitialDelay: time.Minute, MaxDelay: time.Minute}))
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The context ends once the client waits (a minute) to retry, however
+	// slowly the machine runs.
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-arrived
-		time.Sleep(50 * time.Millisecond)
-		cancel()
-	}()
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		time.AfterFunc(10*time.Millisecond, cancel)
+		return sleep(ctx, d)
+	}
 	start := time.Now()
 	_, err = c.FetchAuthflow(ctx, seedAuthflowID)
 	if d := time.Since(start); d > 10*time.Second {
