@@ -142,6 +142,16 @@
 // Each connection to "file::memory:" opens a database of its own: use one
 // connection (db.SetMaxOpenConns(1)).
 //
+// # Hooks
+//
+// [WithHooks] reports each statement the Store runs, each attempt of it
+// apart, to functions of yours: what it is for (fetch, put, delete or
+// migrate), its SQL text (never the values it runs with), how long it took
+// and its error, with the context it runs with, so that metrics and traces
+// need no library of them in this package. In the Store the handler calls,
+// that context carries the request's ID ([authflow.RequestID]). A Store
+// without hooks does no work for them: no clock reading, no allocation.
+//
 // # Adding a column
 //
 // For contributors: a new field of [authflow.Authflow] or of its snapshots
