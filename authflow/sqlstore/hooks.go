@@ -12,10 +12,13 @@ import (
 // calls at once: they must be safe for concurrent use, and they should
 // return quickly.
 //
-// A statement is one call of the driver with one SQL text, and each attempt
-// at it is reported on its own: StatementStart, the statement, then
-// StatementDone. [Store.FetchAuthflow], [Store.Put] and [Store.Delete] each
-// run one statement, tried again on SQLite while the database is busy.
+// A statement is one SQL text the Store sends through database/sql, and
+// each attempt at it is reported on its own: StatementStart, the statement,
+// then StatementDone. [Store.FetchAuthflow], [Store.Put] and [Store.Delete]
+// each run one statement, tried again on SQLite while the database is busy.
+// A fetch's statement ends when its row has been read and decoded, so a row
+// that does not decode is its error.
+//
 // [Store.Migrate] runs, in order: BEGIN (on SQLite BEGIN IMMEDIATE, tried
 // again while the database is busy); on PostgreSQL the advisory lock, which
 // waits for another Migrate; the CREATE TABLE IF NOT EXISTS of the table of
@@ -23,12 +26,13 @@ import (
 // applies, the migration's file as one statement (which may hold several)
 // and the INSERT that records it; with [WithHashPartitions], the query that
 // checks the partitions; with [WithCitus], the query of how the table is
-// distributed, and when it is not yet, create_distributed_table and
-// truncate_local_data_after_distributing_table; and COMMIT (on SQLite tried
-// again while the database is busy). The ROLLBACK after a failure is not
-// reported, nor is anything between statements: the wait for a connection
-// of Migrate's own, the pause before a retry, and on SQLite a write's wait
-// for the Store's other writes to finish.
+// distributed (finding that it is not is no error), and when it is not,
+// create_distributed_table and truncate_local_data_after_distributing_table;
+// and COMMIT (on SQLite tried again while the database is busy). The
+// ROLLBACK after a failure is not reported, nor is anything between
+// statements: the opening of Migrate's connection, the pause before a
+// retry, and on SQLite a write's wait for the Store's other writes to
+// finish.
 type Hooks struct {
 	// StatementStart is called before each statement. The context it
 	// returns is the one the statement runs with and StatementDone gets: it

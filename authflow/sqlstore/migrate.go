@@ -205,11 +205,19 @@ func (s *Store) distribute(ctx context.Context, conn *sql.Conn) error {
 FROM pg_dist_partition WHERE logicalrelid = $1::regclass`
 	table := s.table
 	var method, column sql.NullString
+	distributed := false
 	err := s.migrating(ctx, query, func(ctx context.Context) error {
-		return conn.QueryRowContext(ctx, query, table).Scan(&method, &column)
+		err := conn.QueryRowContext(ctx, query, table).Scan(&method, &column)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // not distributed: an answer, not the statement's failure
+		}
+		distributed = err == nil
+		return err
 	})
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return fmt.Errorf("WithCitus: reading how %s is distributed (is the citus extension created in this database?): %w", table, err)
+	case !distributed:
 		const create = "SELECT create_distributed_table($1, 'id_partition')"
 		if err := s.migrating(ctx, create, execer(conn, create, table)); err != nil {
 			return fmt.Errorf("WithCitus: distributing %s: %w", table, err)
@@ -221,8 +229,6 @@ FROM pg_dist_partition WHERE logicalrelid = $1::regclass`
 			return fmt.Errorf("WithCitus: truncating the coordinator's copy of %s: %w", table, err)
 		}
 		return nil
-	case err != nil:
-		return fmt.Errorf("WithCitus: reading how %s is distributed (is the citus extension created in this database?): %w", table, err)
 	case method.String == "h" && column.String == "id_partition":
 		return nil
 	}
