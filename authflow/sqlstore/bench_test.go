@@ -3,10 +3,12 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/authflow-dev/authflow-go/authflow"
+	"github.com/authflow-dev/authflow-go/authflow/sqlstore"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/interaction"
 )
@@ -114,6 +116,23 @@ func BenchmarkFetchAuthflow(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := e.store.FetchAuthflow(ctx, flow.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// The same store with hooks that do nothing: what calling them
+		// costs.
+		hooked, err := sqlstore.New(e.db, e.dialect, append(slices.Clip(e.opts), sqlstore.WithHooks(sqlstore.Hooks{
+			StatementStart: func(ctx context.Context, _ sqlstore.Statement) context.Context { return ctx },
+			StatementDone:  func(context.Context, sqlstore.Statement, sqlstore.StatementInfo) {},
+		}))...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("impl=sqlstore_noop_hooks", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := hooked.FetchAuthflow(ctx, flow.ID); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -215,3 +215,51 @@ func ExampleWithCitus() {
 	}
 	http.Handle(authflow.PathPrefix, h)
 }
+
+// Observe the statements a store runs: here the hook prints what each one
+// is for, its attempt, its error and the start of its SQL, where a service
+// would record the duration in a metric or end a span.
+func ExampleWithHooks() {
+	db, err := sql.Open("sqlite", "file::memory:")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+
+	hooks := sqlstore.Hooks{
+		StatementDone: func(ctx context.Context, st sqlstore.Statement, info sqlstore.StatementInfo) {
+			fmt.Printf("%-7s %d %-9v %.32s\n", st.Op, st.Attempt, info.Err, st.SQL)
+		},
+	}
+	store, err := sqlstore.New(db, sqlstore.SQLite, sqlstore.WithHooks(hooks))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := store.Migrate(ctx); err != nil {
+		log.Fatal(err)
+	}
+	flow := examples.Authflow()
+	if err := store.Put(ctx, flow); err != nil {
+		log.Fatal(err)
+	}
+	if _, err := store.FetchAuthflow(ctx, flow.ID); err != nil {
+		log.Fatal(err)
+	}
+	if err := store.Delete(ctx, flow.ID); err != nil {
+		log.Fatal(err)
+	}
+	_, _ = store.FetchAuthflow(ctx, flow.ID) // deleted: the hook sees not_found
+	// Output:
+	// migrate 1 <nil>     BEGIN IMMEDIATE
+	// migrate 1 <nil>     CREATE TABLE IF NOT EXISTS authf
+	// migrate 1 <nil>     SELECT version FROM authflows_mi
+	// migrate 1 <nil>     -- One row per authflow: the sam
+	// migrate 1 <nil>     INSERT INTO authflows_migrations
+	// migrate 1 <nil>     COMMIT
+	// put     1 <nil>     INSERT INTO authflows (id_partit
+	// fetch   1 <nil>     SELECT account_id, device_id, do
+	// delete  1 <nil>     DELETE FROM authflows WHERE id_p
+	// fetch   1 not_found SELECT account_id, device_id, do
+}

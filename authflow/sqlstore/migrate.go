@@ -64,14 +64,16 @@ const migrationLock int64 = 0x61757468666c6f77
 // changes nothing. A database that a newer release migrated further is left
 // as it is.
 //
-// It is safe when several processes start at once: on PostgreSQL the
-// transaction first takes the transaction-level advisory lock
-// pg_advisory_xact_lock(0x61757468666c6f77), and on SQLite it is a BEGIN
-// IMMEDIATE transaction on a connection of its own, whose opening and
-// beginning are retried while the database is busy, until ctx ends. Whoever comes second waits, then finds the migrations recorded. It
-// depends on no session state: the lock and everything else end with the
-// transaction, as PgBouncer's transaction pooling requires. With
-// [WithCitus], the same transaction distributes the table.
+// It is safe when several processes start at once: the transaction runs on
+// a connection of its own; on PostgreSQL it first takes the
+// transaction-level advisory lock pg_advisory_xact_lock(0x61757468666c6f77),
+// and on SQLite it begins IMMEDIATE, and there the opening of the
+// connection, the BEGIN and the COMMIT are retried while the database is
+// busy, until ctx ends. Whoever comes second waits, then finds the
+// migrations recorded. It depends on no session state: the lock and
+// everything else end with the transaction, as PgBouncer's transaction
+// pooling requires. With [WithCitus], the same transaction distributes the
+// table. [Hooks] lists the statements it runs.
 //
 // A schema applied with another tool from [Migrations] has no record of
 // its migrations in that table: use one way or the other.
@@ -80,110 +82,52 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	switch s.dialect {
-	case Postgres:
-		err = s.migratePostgres(ctx, ms)
-	default:
-		err = s.migrateSQLite(ctx, ms)
-	}
-	if err != nil {
+	if err := s.migrate(ctx, ms); err != nil {
 		return fmt.Errorf("sqlstore: Migrate: %w", err)
 	}
 	return nil
 }
 
-// querier is what a migration runs on: a *sql.Tx or a *sql.Conn.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Store) migratePostgres(ctx context.Context, ms []migration) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() // a no-op after Commit
-	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrationLock); err != nil {
-		return fmt.Errorf("taking the advisory lock: %w", err)
-	}
-	if err := s.apply(ctx, tx, ms, `CREATE TABLE IF NOT EXISTS `+s.table+`_migrations (
+// createVersions creates the table of migrations, in each dialect.
+var createVersions = [...]string{
+	Postgres: `CREATE TABLE IF NOT EXISTS %s_migrations (
     version integer PRIMARY KEY,
     name text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`); err != nil {
-		return err
-	}
-	if s.partitions > 0 {
-		if err := checkPartitions(ctx, tx, s.table, s.partitions); err != nil {
-			return err
-		}
-	}
-	if s.citus {
-		if err := distribute(ctx, tx, s.table); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
+)`,
+	SQLite: `CREATE TABLE IF NOT EXISTS %s_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+)`,
 }
 
-// checkPartitions checks that table is hash-partitioned into n
-// partitions.
-func checkPartitions(ctx context.Context, q querier, table string, n int) error {
-	var partitioned bool
-	var have int
-	err := q.QueryRowContext(ctx, `SELECT c.relkind = 'p', (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid)
-FROM pg_class c WHERE c.oid = $1::regclass`, table).Scan(&partitioned, &have)
-	switch {
-	case err != nil:
-		return fmt.Errorf("checking the partitions of %s: %w", table, err)
-	case !partitioned:
-		return fmt.Errorf("WithHashPartitions(%d), but the table %s exists without partitions", n, table)
-	case have != n:
-		return fmt.Errorf("WithHashPartitions(%d), but the table %s exists with %d partitions", n, table, have)
-	}
-	return nil
-}
-
-// distribute distributes table on Citus by id_partition, unless it is
-// distributed so already.
-func distribute(ctx context.Context, q querier, table string) error {
-	var method, column sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT partmethod::text, column_to_column_name(logicalrelid, partkey)
-FROM pg_dist_partition WHERE logicalrelid = $1::regclass`, table).Scan(&method, &column)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		if _, err := q.ExecContext(ctx, "SELECT create_distributed_table($1, 'id_partition')", table); err != nil {
-			return fmt.Errorf("WithCitus: distributing %s: %w", table, err)
-		}
-		// Rows the table held before are on the workers now; the copy
-		// left on the coordinator is read by nothing.
-		if _, err := q.ExecContext(ctx, "SELECT truncate_local_data_after_distributing_table($1)", table); err != nil {
-			return fmt.Errorf("WithCitus: truncating the coordinator's copy of %s: %w", table, err)
-		}
-		return nil
-	case err != nil:
-		return fmt.Errorf("WithCitus: reading how %s is distributed (is the citus extension created in this database?): %w", table, err)
-	case method.String == "h" && column.String == "id_partition":
-		return nil
-	}
-	return fmt.Errorf("WithCitus, but the table %s is a Citus table distributed otherwise (method %q, column %q)", table, method.String, column.String)
-}
-
-func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {
-	// Opening a connection runs the DSN's pragmas, and journal_mode(wal)
-	// on a database not yet in WAL mode can fail with SQLITE_BUSY even
-	// with a busy timeout.
+// migrate applies ms as Migrate says, in a transaction on a connection of
+// its own that it begins and commits with statements of their own (not
+// with BeginTx and Commit, which run with no context of the statement's):
+// each statement runs with the context its hook gives.
+func (s *Store) migrate(ctx context.Context, ms []migration) error {
+	// On SQLite, opening a connection runs the DSN's pragmas, and
+	// journal_mode(wal) on a database not yet in WAL mode can fail with
+	// SQLITE_BUSY even with a busy timeout.
 	var conn *sql.Conn
-	if err := retryBusy(ctx, func() (err error) { conn, err = s.db.Conn(ctx); return err }); err != nil {
+	open := func(int) (err error) { conn, err = s.db.Conn(ctx); return err }
+	begin := "BEGIN"
+	var err error
+	if s.dialect == SQLite {
+		err = retryBusy(ctx, open)
+		// database/sql's transactions begin DEFERRED, which lets two
+		// migrators both read the versions before either writes;
+		// IMMEDIATE takes the write lock first.
+		begin = "BEGIN IMMEDIATE"
+	} else {
+		err = open(1)
+	}
+	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	// database/sql's transactions begin DEFERRED, which lets two migrators
-	// both read the versions before either writes; IMMEDIATE takes the
-	// write lock first.
-	if err := retryBusy(ctx, func() error { _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); return err }); err != nil {
+	if err := s.retry(ctx, false, opMigrate, begin, execer(conn, begin)); err != nil {
 		return err
 	}
 	done := false
@@ -197,50 +141,137 @@ func (s *Store) migrateSQLite(ctx context.Context, ms []migration) (err error) {
 			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	if err := s.apply(ctx, conn, ms, `CREATE TABLE IF NOT EXISTS `+s.table+`_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`); err != nil {
+	if s.dialect == Postgres {
+		const lock = "SELECT pg_advisory_xact_lock($1)"
+		if err := s.migrating(ctx, lock, execer(conn, lock, migrationLock)); err != nil {
+			return fmt.Errorf("taking the advisory lock: %w", err)
+		}
+	}
+	if err := s.apply(ctx, conn, ms); err != nil {
 		return err
 	}
-	if err := retryBusy(ctx, func() error { _, err := conn.ExecContext(ctx, "COMMIT"); return err }); err != nil {
+	if s.partitions > 0 {
+		if err := s.checkPartitions(ctx, conn); err != nil {
+			return err
+		}
+	}
+	if s.citus {
+		if err := s.distribute(ctx, conn); err != nil {
+			return err
+		}
+	}
+	if err := s.retry(ctx, false, opMigrate, "COMMIT", execer(conn, "COMMIT")); err != nil {
 		return err
 	}
 	done = true
 	return nil
 }
 
-// apply creates the table of versions with createVersions, and applies and
-// records each migration of ms that it does not hold.
-func (s *Store) apply(ctx context.Context, q querier, ms []migration, createVersions string) error {
-	if _, err := q.ExecContext(ctx, createVersions); err != nil {
+// migrating runs f, the statement query of Migrate, between the hooks.
+func (s *Store) migrating(ctx context.Context, query string, f func(context.Context) error) error {
+	return s.statement(ctx, opMigrate, query, 1, f)
+}
+
+// execer returns a function that runs query on conn with args.
+func execer(conn *sql.Conn, query string, args ...any) func(context.Context) error {
+	return func(ctx context.Context) error { _, err := conn.ExecContext(ctx, query, args...); return err }
+}
+
+// checkPartitions checks that the table is hash-partitioned into
+// s.partitions partitions.
+func (s *Store) checkPartitions(ctx context.Context, conn *sql.Conn) error {
+	const query = `SELECT c.relkind = 'p', (SELECT count(*) FROM pg_inherits i WHERE i.inhparent = c.oid)
+FROM pg_class c WHERE c.oid = $1::regclass`
+	var partitioned bool
+	var have int
+	err := s.migrating(ctx, query, func(ctx context.Context) error {
+		return conn.QueryRowContext(ctx, query, s.table).Scan(&partitioned, &have)
+	})
+	switch n := s.partitions; {
+	case err != nil:
+		return fmt.Errorf("checking the partitions of %s: %w", s.table, err)
+	case !partitioned:
+		return fmt.Errorf("WithHashPartitions(%d), but the table %s exists without partitions", n, s.table)
+	case have != n:
+		return fmt.Errorf("WithHashPartitions(%d), but the table %s exists with %d partitions", n, s.table, have)
+	}
+	return nil
+}
+
+// distribute distributes the table on Citus by id_partition, unless it is
+// distributed so already.
+func (s *Store) distribute(ctx context.Context, conn *sql.Conn) error {
+	const query = `SELECT partmethod::text, column_to_column_name(logicalrelid, partkey)
+FROM pg_dist_partition WHERE logicalrelid = $1::regclass`
+	table := s.table
+	var method, column sql.NullString
+	distributed := false
+	err := s.migrating(ctx, query, func(ctx context.Context) error {
+		err := conn.QueryRowContext(ctx, query, table).Scan(&method, &column)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // not distributed: an answer, not the statement's failure
+		}
+		distributed = err == nil
+		return err
+	})
+	switch {
+	case err != nil:
+		return fmt.Errorf("WithCitus: reading how %s is distributed (is the citus extension created in this database?): %w", table, err)
+	case !distributed:
+		const create = "SELECT create_distributed_table($1, 'id_partition')"
+		if err := s.migrating(ctx, create, execer(conn, create, table)); err != nil {
+			return fmt.Errorf("WithCitus: distributing %s: %w", table, err)
+		}
+		// Rows the table held before are on the workers now; the copy
+		// left on the coordinator is read by nothing.
+		const truncate = "SELECT truncate_local_data_after_distributing_table($1)"
+		if err := s.migrating(ctx, truncate, execer(conn, truncate, table)); err != nil {
+			return fmt.Errorf("WithCitus: truncating the coordinator's copy of %s: %w", table, err)
+		}
+		return nil
+	case method.String == "h" && column.String == "id_partition":
+		return nil
+	}
+	return fmt.Errorf("WithCitus, but the table %s is a Citus table distributed otherwise (method %q, column %q)", table, method.String, column.String)
+}
+
+// apply creates the table of versions, and applies and records each
+// migration of ms that it does not hold.
+func (s *Store) apply(ctx context.Context, conn *sql.Conn, ms []migration) error {
+	create := fmt.Sprintf(createVersions[s.dialect], s.table)
+	if err := s.migrating(ctx, create, execer(conn, create)); err != nil {
 		return fmt.Errorf("creating %s_migrations: %w", s.table, err)
 	}
-	rows, err := q.QueryContext(ctx, "SELECT version FROM "+s.table+"_migrations")
+	query := "SELECT version FROM " + s.table + "_migrations"
+	applied := map[int]bool{}
+	err := s.migrating(ctx, query, func(ctx context.Context) error {
+		rows, err := conn.QueryContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			applied[v] = true
+		}
+		return errors.Join(rows.Err(), rows.Close())
+	})
 	if err != nil {
 		return fmt.Errorf("reading %s_migrations: %w", s.table, err)
 	}
-	applied := map[int]bool{}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return fmt.Errorf("reading %s_migrations: %w", s.table, err)
-		}
-		applied[v] = true
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return fmt.Errorf("reading %s_migrations: %w", s.table, err)
-	}
+	record := s.dialect.bind("INSERT INTO " + s.table + "_migrations (version, name) VALUES (?, ?)")
 	for _, m := range ms {
 		if applied[m.version] {
 			continue
 		}
-		if _, err := q.ExecContext(ctx, s.render(m.sql)); err != nil {
+		script := s.render(m.sql)
+		if err := s.migrating(ctx, script, execer(conn, script)); err != nil {
 			return fmt.Errorf("applying %s: %w", m.name, err)
 		}
-		if _, err := q.ExecContext(ctx, s.dialect.bind("INSERT INTO "+s.table+"_migrations (version, name) VALUES (?, ?)"), m.version, m.name); err != nil {
+		if err := s.migrating(ctx, record, execer(conn, record, m.version, m.name)); err != nil {
 			return fmt.Errorf("recording %s: %w", m.name, err)
 		}
 	}

@@ -16,13 +16,14 @@ import (
 // writes, and runs a statement again while it fails because the database
 // is busy.
 
-// retry runs f, a method's statements, and on SQLite runs it again while it
-// fails because the database is busy, until ctx ends. A write (write true)
-// first waits, within ctx, for the Store's other writes to finish: they
-// queue in the Store rather than in SQLite's busy loop.
-func (s *Store) retry(ctx context.Context, write bool, f func() error) error {
+// retry runs the statement query of op with f, as one attempt that the
+// hooks see (see statement), and on SQLite runs it again while it fails
+// because the database is busy, until ctx ends. A write (write true) first
+// waits, within ctx, for the Store's other writes to finish: they queue in
+// the Store rather than in SQLite's busy loop.
+func (s *Store) retry(ctx context.Context, write bool, op, query string, f func(context.Context) error) error {
 	if s.dialect != SQLite {
-		return f()
+		return s.statement(ctx, op, query, 1, f)
 	}
 	if write {
 		select {
@@ -32,16 +33,17 @@ func (s *Store) retry(ctx context.Context, write bool, f func() error) error {
 		}
 		defer func() { <-s.writing }()
 	}
-	return retryBusy(ctx, f)
+	return retryBusy(ctx, func(attempt int) error { return s.statement(ctx, op, query, attempt, f) })
 }
 
-// retryBusy calls f until it returns an error other than SQLite's "database
-// is locked" (see isBusy), or ctx ends, waiting a random time between each
-// call, up to 1ms at first and twice as long each time, up to 50ms.
-func retryBusy(ctx context.Context, f func() error) error {
+// retryBusy calls f with the attempt's number, from 1, until it returns an
+// error other than SQLite's "database is locked" (see isBusy), or ctx ends,
+// waiting a random time between each call, up to 1ms at first and twice as
+// long each time, up to 50ms.
+func retryBusy(ctx context.Context, f func(attempt int) error) error {
 	wait := time.Millisecond
-	for {
-		err := f()
+	for attempt := 1; ; attempt++ {
+		err := f(attempt)
 		if err == nil || !isBusy(err) {
 			return err
 		}

@@ -142,6 +142,16 @@
 // Each connection to "file::memory:" opens a database of its own: use one
 // connection (db.SetMaxOpenConns(1)).
 //
+// # Hooks
+//
+// [WithHooks] reports each statement the Store runs, each attempt of it
+// apart, to functions of yours: what it is for (fetch, put, delete or
+// migrate), its SQL text (never the values it runs with), how long it took
+// and its error, with the context it runs with, so that metrics and traces
+// need no library of them in this package. In the Store the handler calls,
+// that context carries the request's ID ([authflow.RequestID]). A Store
+// without hooks does no work for them: no clock reading, no allocation.
+//
 // # Adding a column
 //
 // For contributors: a new field of [authflow.Authflow] or of its snapshots
@@ -420,7 +430,7 @@ func (s *Store) Put(ctx context.Context, flow *authflow.Authflow) error {
 	if err := checkText(flow, args[2:], s.dialect == Postgres); err != nil {
 		return err
 	}
-	return s.retry(ctx, true, func() error { return s.putOnce(ctx, flow, args) })
+	return s.retry(ctx, true, opPut, s.putSQL, func(ctx context.Context) error { return s.putOnce(ctx, flow, args) })
 }
 
 // putOnce runs Put's statement once.
@@ -439,7 +449,7 @@ func (s *Store) putOnce(ctx context.Context, flow *authflow.Authflow, args []any
 // no API error the handler would send, so the handler answers 500 and logs
 // it.
 func (s *Store) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (flow *authflow.Authflow, err error) {
-	err = s.retry(ctx, false, func() error { flow, err = s.fetchOnce(ctx, id); return err })
+	err = s.retry(ctx, false, opFetch, s.fetchSQL, func(ctx context.Context) error { flow, err = s.fetchOnce(ctx, id); return err })
 	return flow, err
 }
 
@@ -476,7 +486,7 @@ func (s *Store) fetchOnce(ctx context.Context, id ids.AuthflowID) (*authflow.Aut
 // Delete removes the flow with the given ID. It returns
 // [apierrors.NotFound] when there is none.
 func (s *Store) Delete(ctx context.Context, id ids.AuthflowID) error {
-	return s.retry(ctx, true, func() error { return s.deleteOnce(ctx, id) })
+	return s.retry(ctx, true, opDelete, s.deleteSQL, func(ctx context.Context) error { return s.deleteOnce(ctx, id) })
 }
 
 // deleteOnce runs Delete's statement once.
