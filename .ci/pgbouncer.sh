@@ -14,7 +14,7 @@
 # listening on a Unix socket in that directory only, port 6432 (the socket's name). Every
 # database name maps to the database of that name on the server, so that each test can use a
 # database of its own; the tests create them over the direct connection, so the role
-# "authflow" is given CREATEDB. Each database gets a pool of 2 server connections, handed out
+# "authflow" is given CREATEDB (and pg_signal_backend, to drop them WITH (FORCE)). Each database gets a pool of 2 server connections, handed out
 # in turn (server_round_robin): a client's consecutive transactions run on different server
 # connections, so anything that depended on session state would fail at once.
 #
@@ -92,9 +92,12 @@ EOF
   local psql
   psql=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)/psql
   [ -x "$psql" ] || psql=psql
-  # The tests make a database of their own over the direct connection.
-  "$psql" -X -q -v ON_ERROR_STOP=1 -h "$pg_host" -U postgres -d postgres -c "ALTER ROLE authflow CREATEDB" >&2 ||
-    { echo "pgbouncer.sh: cannot give the role authflow CREATEDB" >&2; return 1; }
+  # The tests make a database of their own over the direct connection, and drop it WITH
+  # (FORCE), which must end the server's other processes in it: PgBouncer's connections,
+  # and an autovacuum worker, which only pg_signal_backend may end.
+  "$psql" -X -q -v ON_ERROR_STOP=1 -h "$pg_host" -U postgres -d postgres \
+    -c "ALTER ROLE authflow CREATEDB" -c "GRANT pg_signal_backend TO authflow" >&2 ||
+    { echo "pgbouncer.sh: cannot give the role authflow CREATEDB and pg_signal_backend" >&2; return 1; }
 
   local url="postgres://authflow@/authflow_test?host=$dir&port=$port&sslmode=disable&default_query_exec_mode=exec"
   if ! "$psql" -X -q -h "$dir" -p "$port" -U authflow -d authflow_test -tAc 'SELECT 1' >/dev/null 2>&1; then

@@ -107,10 +107,18 @@ func PgBouncerDatabase(t testing.TB) string {
 	}
 	t.Cleanup(func() {
 		defer admin.Close()
-		// FORCE: PgBouncer keeps its server connections open.
-		if _, err := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err != nil {
-			t.Errorf("dropping database %s: %v", name, err)
+		// FORCE: PgBouncer keeps its server connections open. Ending an
+		// autovacuum worker in the database too needs pg_signal_backend,
+		// which .ci/pgbouncer.sh grants; without it, the drop is tried
+		// again until the worker is done.
+		var err error
+		for range 40 {
+			if _, err = admin.Exec("DROP DATABASE " + name + " WITH (FORCE)"); err == nil {
+				return
+			}
+			time.Sleep(250 * time.Millisecond)
 		}
+		t.Errorf("dropping database %s: %v", name, err)
 	})
 	u, err := url.Parse(dsn)
 	if err != nil {
