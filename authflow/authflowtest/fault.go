@@ -30,6 +30,10 @@ import (
 //     sends (a 401 with its WWW-Authenticate challenge).
 //   - none of these (Latency alone): the handler serves the request, late.
 //
+// A Body or an error envelope carries the request's X-Request-Id back, when
+// it sent one, as the handler does with the IDs the client sends; an HTML
+// page, like a proxy's, carries none.
+//
 // RetryAfter adds a Retry-After header to a Body, an HTML page or an
 // error.
 type Fault struct {
@@ -215,6 +219,9 @@ func (f Fault) writeJSON(w http.ResponseWriter, r *http.Request, status int, bod
 	hdr["Content-Type"] = []string{"application/json"}
 	hdr["Cache-Control"] = []string{"no-store"}
 	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+	if id := r.Header["X-Request-Id"]; len(id) == 1 {
+		hdr["X-Request-Id"] = id
+	}
 	f.setRetryAfter(hdr)
 	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)

@@ -673,3 +673,31 @@ func TestRequireTokenFailsTheTestOnABadToken(t *testing.T) {
 		t.Errorf("after the refused token: status %d, want the server still open (200)", got.status)
 	}
 }
+
+// TestFaultsCarryTheRequestID checks that a fault's envelope or body
+// carries back the X-Request-Id the request sent, as the handler does, so
+// that the client's error holds the ID it sent; an HTML page, a proxy's,
+// carries none.
+func TestFaultsCarryTheRequestID(t *testing.T) {
+	t.Parallel()
+	srv := authflowtest.NewServer(t)
+	for _, f := range []authflowtest.Fault{{Status: 503}, {Body: "{}", Status: 502}, {HTML: true}} {
+		srv.Inject(f, 1)
+		r := get(t, srv, "GET", seedPath(), http.Header{"X-Request-Id": {"caller-1"}})
+		want := "caller-1"
+		if f.HTML {
+			want = ""
+		}
+		if got := r.header.Get("X-Request-Id"); got != want {
+			t.Errorf("%+v: X-Request-Id %q, want %q", f, got, want)
+		}
+	}
+
+	srv.Inject(authflowtest.Fault{Status: 404}, 1)
+	ctx := authflow.ContextWithRequestID(context.Background(), "caller-2")
+	_, err := srv.Client().FetchAuthflow(ctx, ids.MustParse[ids.Authflow](examples.AuthflowID))
+	var e *apierrors.Error
+	if !errors.As(err, &e) || e.RequestID() != "caller-2" || e.Code() != apierrors.NotFound {
+		t.Errorf("FetchAuthflow: %v, want not_found with the request ID caller-2", err)
+	}
+}
