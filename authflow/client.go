@@ -439,7 +439,9 @@ func (c *Client) FetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 		t0 = time.Now()
 	}
 	if start != nil {
-		ctx = start(ctx, id)
+		if c := start(ctx, id); c != nil {
+			ctx = c
+		}
 	}
 	flow, requestID, attempts, err := c.fetchAuthflow(ctx, id)
 	if end != nil {
@@ -476,7 +478,9 @@ func (c *Client) fetchAuthflow(ctx context.Context, id ids.AuthflowID) (*Authflo
 	for n := 1; ; n++ {
 		actx := ctx
 		if attemptStart != nil {
-			actx = attemptStart(ctx, n)
+			if c := attemptStart(ctx, n); c != nil {
+				actx = c
+			}
 		}
 		var t0 time.Time
 		if attemptDone != nil {

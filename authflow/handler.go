@@ -274,7 +274,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rs := requestState{id: reqID, start: h.clock()}
 	if h.hooks.RequestStart != nil {
-		ctx = h.hooks.RequestStart(ctx, r)
+		if c := h.hooks.RequestStart(ctx, r); c != nil {
+			ctx = c
+		}
 	}
 	rs.ctx = ctx
 	if ctx != r.Context() {
@@ -312,6 +314,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs requestState)
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler { // net/http's way to abort: let it through
+				if h.hooked {
+					h.requestDone(rs, RequestInfo{AuthflowID: id, Err: http.ErrAbortHandler})
+				}
 				panic(v)
 			}
 			h.logFailure(ctx, slog.LevelError, "panic while serving a request", id,
@@ -431,7 +436,9 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 	// holds copies, and the hooks cost no allocation.
 	sctx := ctx // the hooks' context, without the time limit
 	if h.hooks.StoreStart != nil {
-		sctx = h.hooks.StoreStart(ctx, id)
+		if c := h.hooks.StoreStart(ctx, id); c != nil {
+			sctx = c
+		}
 	}
 	began := h.storeClock()
 	ctx, cancel := context.WithCancelCause(sctx)
@@ -442,6 +449,14 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		timedOut bool // the timer answered
 	)
 	timer := time.AfterFunc(h.storeTimeout, func() {
+		// No server recovers a panic on this goroutine (in a hook, the
+		// logger or the ResponseWriter): it would end the process.
+		defer func() {
+			if v := recover(); v != nil {
+				h.logFailure(r.Context(), slog.LevelError, "panic after the store's time limit", id,
+					fmt.Sprint(v), string(debug.Stack()))
+			}
+		}()
 		mu.Lock()
 		defer mu.Unlock()
 		if returned {
@@ -460,10 +475,11 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		}
 	})
 	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
+		v := recover()
+		switch {
+		case v == http.ErrAbortHandler:
+			flow, stored, err = nil, memoryEntry{}, http.ErrAbortHandler
+		case v != nil:
 			flow, stored, err = nil, memoryEntry{}, fmt.Errorf("store panicked: %v\n%s", v, debug.Stack())
 		}
 		timer.Stop()
@@ -474,6 +490,11 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		if h.hooked && !answered {
 			storeTime = h.clock() - began
 			h.storeDone(sctx, id, storeTime, err)
+		}
+		// An abort goes on to net/http, once the timer is stopped, unless
+		// the timer has answered: the store's answer is then dropped.
+		if v == http.ErrAbortHandler && !answered {
+			panic(v)
 		}
 	}()
 	if m, ok := h.store.(*MemoryStore); ok {

@@ -20,7 +20,19 @@ import (
 //
 // The Start hooks return the context for what follows, so that a tracer can
 // start a span in one and end it in the matching Done hook: they must return
-// the context they are given or one derived from it.
+// the context they are given or one derived from it. One that returns nil is
+// taken to have returned the context it was given.
+//
+// A hook that panics is handled as a panic in the Store: in StoreStart or
+// StoreDone, it is logged and answered 500 unexpected, and RequestDone is
+// still called. A panic in RequestStart or RequestDone goes on to net/http's
+// server, which logs it and drops the connection (RequestDone is then not
+// called, or was called already). On the timer's goroutine, where no server
+// would recover it, a panic is logged, and the hooks not yet called are not
+// called. A panic with [http.ErrAbortHandler] in the Authorizer, the Store,
+// StoreStart or StoreDone aborts the request, as net/http defines: StoreDone
+// (once StoreStart has returned) and RequestDone are called first, with that
+// error and status 0.
 type HandlerHooks struct {
 	// RequestStart is called when a request arrives, after its request ID is
 	// chosen (ctx carries it: see [RequestID]) and before it is
@@ -62,7 +74,7 @@ type StoreInfo struct {
 type RequestInfo struct {
 	RequestID  string
 	AuthflowID ids.AuthflowID // zero unless the path held a valid authflow ID
-	Status     int            // the HTTP status sent
+	Status     int            // the HTTP status sent; 0 if the request was aborted (see [HandlerHooks])
 	Code       apierrors.Code // the error code sent; "" with status 200
 	StoreTime  time.Duration  // the time spent in the Store; zero if it was not called
 	Duration   time.Duration  // from RequestStart until the response was written
@@ -80,7 +92,9 @@ type RequestInfo struct {
 //
 // The Start hooks return the context for what follows, so that a tracer can
 // start a span in one and end it in the matching Done hook: they must return
-// the context they are given or one derived from it.
+// the context they are given or one derived from it. One that returns nil is
+// taken to have returned the context it was given. A hook that panics
+// panics the call, as code of the caller's would.
 type ClientHooks struct {
 	// FetchStart is called when [Client.FetchAuthflow] starts, before it
 	// checks anything. The context it returns is the one of the call from
