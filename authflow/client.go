@@ -45,7 +45,8 @@ const (
 //
 // Printed with any verb of package fmt, or logged with log/slog, a Client
 // shows its base URL and whether it sends a bearer token, never the token
-// (see [Client.String] and [Client.LogValue]).
+// (see [Client.String] and [Client.LogValue]); so does a copy of one (*c),
+// which is why those methods have value receivers.
 type Client struct {
 	base      string // scheme://host[/path], no trailing slash
 	http      *http.Client
@@ -257,7 +258,7 @@ func isToken(s string) bool {
 // sends a bearer token, never the token itself, as in
 // "authflow.Client(https://api.example.com, bearer token)" or
 // "authflow.Client(https://api.example.com)".
-func (c *Client) String() string {
+func (c Client) String() string {
 	if c.auth == "" {
 		return "authflow.Client(" + c.base + ")"
 	}
@@ -267,14 +268,14 @@ func (c *Client) String() string {
 // Format implements fmt.Formatter: every verb (%v, %+v, %#v, %s, %d…)
 // prints what [Client.String] returns, so that no verb prints the
 // client's fields, its credentials among them.
-func (c *Client) Format(f fmt.State, _ rune) {
+func (c Client) Format(f fmt.State, _ rune) {
 	_, _ = io.WriteString(f, c.String())
 }
 
 // LogValue implements slog.LogValuer: a client is logged as a group of its
 // base URL (base_url) and whether it sends a bearer token (bearer_token),
 // never the token itself.
-func (c *Client) LogValue() slog.Value {
+func (c Client) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("base_url", c.base), slog.Bool("bearer_token", c.auth != ""))
 }
 

@@ -596,6 +596,10 @@ func TestClientDoesNotPrintItsToken(t *testing.T) {
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%T %p"} {
 		printed["fmt "+verb] = fmt.Sprintf(verb, c)
 		printed["fmt "+verb+" in a struct"] = fmt.Sprintf(verb, struct{ Client *authflow.Client }{c})
+		// A Client value, as a program that dereferences the pointer, or
+		// holds a copy, prints it.
+		printed["fmt "+verb+" of a value"] = fmt.Sprintf(verb, *c)
+		printed["fmt "+verb+" of a value in a struct"] = fmt.Sprintf(verb, struct{ Client authflow.Client }{*c})
 	}
 	for _, h := range []struct {
 		name string
@@ -610,6 +614,9 @@ func TestClientDoesNotPrintItsToken(t *testing.T) {
 		b.Reset()
 		slog.New(h.new(&b)).Info("calling", "config", struct{ Client *authflow.Client }{c})
 		printed["slog "+h.name+" in a struct"] = b.String()
+		b.Reset()
+		slog.New(h.new(&b)).Info("calling", "client", *c)
+		printed["slog "+h.name+" of a value"] = b.String()
 	}
 	for how, out := range printed {
 		if strings.Contains(out, token) || strings.Contains(out, fmt.Sprintf("%x", token)) {
@@ -617,13 +624,15 @@ func TestClientDoesNotPrintItsToken(t *testing.T) {
 		}
 	}
 	for how, want := range map[string]string{
-		"fmt %v":             "authflow.Client(https://api.example.com/v2, bearer token)",
-		"fmt %+v":            "authflow.Client(https://api.example.com/v2, bearer token)",
-		"fmt %#v":            "authflow.Client(https://api.example.com/v2, bearer token)",
-		"fmt %d":             "authflow.Client(https://api.example.com/v2, bearer token)",
-		"slog text":          `client.base_url=https://api.example.com/v2 client.bearer_token=true`,
-		"slog JSON":          `"client":{"base_url":"https://api.example.com/v2","bearer_token":true}`,
-		"fmt %v in a struct": "{authflow.Client(https://api.example.com/v2, bearer token)}",
+		"fmt %v":               "authflow.Client(https://api.example.com/v2, bearer token)",
+		"fmt %+v":              "authflow.Client(https://api.example.com/v2, bearer token)",
+		"fmt %#v":              "authflow.Client(https://api.example.com/v2, bearer token)",
+		"fmt %d":               "authflow.Client(https://api.example.com/v2, bearer token)",
+		"slog text":            `client.base_url=https://api.example.com/v2 client.bearer_token=true`,
+		"slog JSON":            `"client":{"base_url":"https://api.example.com/v2","bearer_token":true}`,
+		"fmt %v in a struct":   "{authflow.Client(https://api.example.com/v2, bearer token)}",
+		"fmt %v of a value":    "authflow.Client(https://api.example.com/v2, bearer token)",
+		"slog text of a value": `client.base_url=https://api.example.com/v2 client.bearer_token=true`,
 	} {
 		if !strings.Contains(printed[how], want) {
 			t.Errorf("%s = %q, want it to hold %q", how, printed[how], want)
