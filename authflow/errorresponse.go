@@ -30,7 +30,11 @@ const (
 //     of refused values ([apierrors.Invalid], as this module's decoding and
 //     validation make them) counts as anything else: it may describe the
 //     server's own data. To refuse the client's input with a 400, make the
-//     error with apierrors.New(apierrors.InvalidValue, message).
+//     error with apierrors.New(apierrors.InvalidValue, message). So does an
+//     error that an API answered or a [Client] returned (its Attempts or
+//     StatusCode is not 0): it is another server's answer, and may name
+//     that server; pass on what you mean to, such as
+//     errors.Is(err, apierrors.NotFound), as an error of your own.
 //
 // It sets Content-Type: application/json, Cache-Control: no-store,
 // X-Content-Type-Options: nosniff and Content-Length, replacing any value

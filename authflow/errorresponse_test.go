@@ -90,6 +90,15 @@ func TestWriteErrorIsTheHandlers(t *testing.T) {
 	}
 }
 
+// passOn is how a service passes on an upstream API's not_found: as an
+// error of its own.
+func passOn(err error) error {
+	if errors.Is(err, apierrors.NotFound) {
+		return apierrors.NotFound
+	}
+	return err
+}
+
 func TestWriteError(t *testing.T) {
 	t.Parallel()
 	const (
@@ -132,6 +141,13 @@ func TestWriteError(t *testing.T) {
 		{name: "report: 500", err: apierrors.Invalid(apierrors.Problem{Path: "p", Rule: apierrors.RuleSyntax, Message: "secret-detail"}),
 			status: 500, body: bodyInternal, newID: true},
 		{name: "nil: 500", err: nil, status: 500, body: bodyInternal, newID: true},
+		{name: "an API's answer: 500", status: 500, body: bodyInternal, newID: true,
+			err: apierrors.FromResponse(404, http.Header{}, []byte(`{"status":"error","code":"not_found","message":"secret-detail"}`))},
+		{name: "a client's error: 500", status: 500, body: bodyInternal, newID: true,
+			err: fmt.Errorf("upstream: %w", apierrors.Wrap(apierrors.Unknown, "no response: Get http://10.0.0.7/secret-detail", nil).WithAttempts(4))},
+		{name: "passed on as its own", status: 404, newID: true,
+			err:  passOn(apierrors.FromResponse(404, http.Header{}, []byte(`{"status":"error","code":"not_found","message":"secret-detail"}`))),
+			body: `{"status":"error","code":"not_found","message":"no such resource"}`},
 
 		// X-Request-Id.
 		{name: "request's ID echoed", reqHdr: http.Header{"X-Request-Id": {"abc-123_x.y"}}, err: apierrors.NotFound, status: 404,

@@ -612,15 +612,18 @@ func bounded(s string) string { return safetext.Bounded(s, maxLogDetail) }
 // sendable returns the API error that answers err, when the outermost API
 // error in err's chain is one its maker chose to send: an [*apierrors.Error]
 // made by New or Wrap, or a bare [apierrors.Code] (sent with the code's
-// description). It returns nil for an error without one, and for a report
-// of refused values (made by apierrors.Invalid, as this module's decoding
-// and validation make them): from a store or an authorizer, such a report
-// describes the server's own data, not the client's request.
+// description). It returns nil for an error without one; for a report of
+// refused values (made by apierrors.Invalid, as this module's decoding and
+// validation make them): from a store or an authorizer, such a report
+// describes the server's own data, not the client's request; and for an
+// error that an API answered, or that a client made while it called one
+// (its Attempts or StatusCode is not 0): it describes another server, and
+// its message may name that server's address.
 func sendable(err error) *apierrors.Error {
 	code := apierrors.CodeOf(err)
 	var e *apierrors.Error
 	if errors.As(err, &e) && e.Code() == code {
-		if e.IsReport() || code == "" {
+		if e.IsReport() || code == "" || e.Attempts() != 0 || e.StatusCode() != 0 {
 			return nil
 		}
 		return e
