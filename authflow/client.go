@@ -174,12 +174,17 @@ func WithoutValidation() ClientOption {
 // receives as [Client.FetchAuthflow] describes, and calls no hooks. Each
 // request carries an X-Request-Id header as FetchAuthflow describes.
 func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
+	// The errors never quote baseURL, which may hold a password where a
+	// URL cannot (in a path, or as user:password@host without a scheme).
 	u, err := url.Parse(baseURL)
 	if err != nil {
+		if ue, ok := err.(*url.Error); ok {
+			err = ue.Err // without the URL it quotes
+		}
 		return nil, fmt.Errorf("authflow: NewClient: invalid base URL: %w", err)
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("authflow: NewClient: base URL %q must be an absolute http or https URL", baseURL)
+		return nil, errors.New("authflow: NewClient: the base URL must be an absolute http or https URL, such as https://api.example.com")
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return nil, fmt.Errorf("authflow: NewClient: base URL %q must have no query, fragment or user info", u.Redacted())

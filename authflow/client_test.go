@@ -329,6 +329,10 @@ func TestNewClientRefuses(t *testing.T) {
 		{"http://", nil},
 		{"https://api.example.com/?q=1", nil},
 		{"https://user:pass@api.example.com", nil},
+		{"user:pass@api.example.com", nil},            // no scheme: "user" is taken for one
+		{"//user:pass@api.example.com", nil},          // no scheme
+		{"https://user:pass@api.example.com:x/", nil}, // invalid port: url.Parse fails
+		{"https://api.example.com/pass\x7f", nil},     // a control character: url.Parse fails
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithMaxBodySize(0)}},
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithTimeout(-1)}},
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithBearerToken("a\r\nX-Evil: 1")}},
