@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -312,12 +313,21 @@ func codeType(c apierrors.Code) string {
 	return "_OTHER"
 }
 
-// errorText returns err's text, or "" for nil.
+// maxErrorText bounds the error text a span's status carries: a store's
+// error, or a panic's stack, can be of any length.
+const maxErrorText = 256
+
+// errorText returns err's text, cut at maxErrorText bytes (at a character
+// boundary, with "…" added), or "" for nil.
 func errorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	s := err.Error()
+	if len(s) <= maxErrorText {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxErrorText], "") + "…"
 }
 
 // knownMethod returns method if it is one of HTTP's, else "_OTHER", as
