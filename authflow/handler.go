@@ -331,7 +331,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs requestState)
 	actx, err := h.authz.Authenticate(r)
 	if err != nil {
 		h.authFailed(r, err)
-		return h.fail(w, r, id, err, "authenticate")
+		return h.fail(w, r, id, err, "authentication")
 	}
 	if actx != nil && actx != ctx {
 		if RequestID(actx) != RequestID(ctx) { // an Authorizer that started afresh
@@ -369,17 +369,17 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs requestState)
 	case answered:
 		return RequestInfo{} // the time limit passed, and was answered
 	case err != nil:
-		return h.fail(w, r, id, err, "fetch")
+		return h.fail(w, r, id, err, "the fetch")
 	case flow == nil:
-		return h.fail(w, r, id, errors.New("store returned neither a flow nor an error"), "fetch")
+		return h.fail(w, r, id, errors.New("store returned neither a flow nor an error"), "the fetch")
 	case flow.ID != id:
-		return h.fail(w, r, id, errors.New("store returned the flow "+flow.ID.String()), "fetch")
+		return h.fail(w, r, id, errors.New("store returned the flow "+flow.ID.String()), "the fetch")
 	}
 
 	// 5. Authorize the flow, before it is validated: a caller refused here
 	// learns nothing of its content or validity.
 	if err := h.authz.Authorize(ctx, flow); err != nil {
-		return h.fail(w, r, id, err, "authorize")
+		return h.fail(w, r, id, err, "authorization")
 	}
 
 	// 6. Validate: a flow that breaks a rule is the server's failure. And 7,
@@ -392,11 +392,11 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, rs requestState)
 	} else {
 		if err := flow.Validate(); err != nil {
 			bufPool.Put(bp)
-			return h.fail(w, r, id, serverFault{err}, "validate the stored flow")
+			return h.fail(w, r, id, serverFault{err}, "the validation of the stored flow")
 		}
 		if body, err = AppendFetchResponse((*bp)[:0], flow); err != nil {
 			bufPool.Put(bp)
-			return h.fail(w, r, id, serverFault{err}, "encode")
+			return h.fail(w, r, id, serverFault{err}, "encoding")
 		}
 	}
 	writeBody(w, r, http.StatusOK, body)
@@ -464,7 +464,7 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		}
 		timedOut = true
 		cancel(errStoreTimeout)
-		h.logFailure(r.Context(), slog.LevelError, "request failed during fetch", id, errStoreTimeout.Error(), "")
+		h.logFailure(r.Context(), slog.LevelError, "request failed during the fetch", id, errStoreTimeout.Error(), "")
 		writeConst(w, r, http.StatusInternalServerError, bodyInternal)
 		_ = http.NewResponseController(w).Flush() // the client has its answer now
 		if h.hooked {
