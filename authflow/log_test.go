@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -260,4 +261,50 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestLogValueNamesEveryField checks that the log form of a flow, and of its
+// snapshots, has a key for each key of its JSON form, so that a field added
+// to the type is logged, hidden or kept, by a decision in the type's own
+// file, never dropped from logs unseen.
+func TestLogValueNamesEveryField(t *testing.T) {
+	t.Parallel()
+	flow := examples.Authflow()
+	jsonKeys := func(v any) []string {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(mustJSON(t, v)), &m); err != nil {
+			t.Fatal(err)
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	logKeys := func(v slog.Value) []string {
+		var keys []string
+		for _, a := range v.Group() {
+			keys = append(keys, a.Key)
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	for _, tt := range []struct {
+		name     string
+		json     any
+		redacted slog.Value
+		full     slog.Value
+	}{
+		{"Authflow", flow, flow.LogValue(), authflow.Unredacted(flow).LogValue()},
+		{"Details", flow.FirstSeen, flow.FirstSeen.LogValue(), interaction.Unredacted(flow.FirstSeen).LogValue()},
+	} {
+		want := jsonKeys(tt.json)
+		if got := logKeys(tt.redacted); !slices.Equal(got, want) {
+			t.Errorf("%s: LogValue's keys %v, want the JSON keys %v", tt.name, got, want)
+		}
+		if got := logKeys(tt.full); !slices.Equal(got, want) {
+			t.Errorf("%s: Unredacted's keys %v, want the JSON keys %v", tt.name, got, want)
+		}
+	}
 }
