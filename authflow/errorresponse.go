@@ -76,9 +76,10 @@ func writeAPIError(w http.ResponseWriter, r *http.Request, e *apierrors.Error, c
 // carries, an X-Request-Id unless w has one, then the status and body.
 func writeErrorBody(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	hdr := w.Header()
-	setHeaders(hdr)
+	reqID := "" // keep the X-Request-Id that w has
 	if len(hdr["X-Request-Id"]) == 0 {
-		hdr["X-Request-Id"] = []string{requestIDFor(r)}
+		reqID = requestIDFor(r)
 	}
+	setHeaders(hdr, reqID)
 	writeBody(w, r, status, body)
 }
