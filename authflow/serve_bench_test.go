@@ -30,7 +30,8 @@ func preEncoded() http.Handler {
 	})
 }
 
-// handlers returns the two handlers each benchmark compares, by name.
+// handlers returns the handlers each benchmark compares, by name: the
+// handler, the handler with hooks that do nothing, and the baseline.
 func handlers(b *testing.B) []struct {
 	name string
 	h    http.Handler
@@ -40,6 +41,8 @@ func handlers(b *testing.B) []struct {
 		h    http.Handler
 	}{
 		{"impl=handler", newHandler(b, memoryStore(b, examples.Authflow()), authflow.AllowAll{})},
+		{"impl=handler-noop-hooks", newHandler(b, memoryStore(b, examples.Authflow()), authflow.AllowAll{},
+			authflow.WithHandlerHooks(noopHooks))},
 		{"impl=preencoded", preEncoded()},
 	}
 }
