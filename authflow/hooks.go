@@ -66,7 +66,10 @@ func WithHandlerHooks(hooks HandlerHooks) HandlerOption {
 type StoreInfo struct {
 	AuthflowID ids.AuthflowID
 	Duration   time.Duration // from the call until the Store answered or its time limit passed
-	Err        error         // what the Store returned, or the time limit passed; nil if it found the flow
+	// Err is what the Store returned (a panic is an error too) or, past its
+	// time limit, an error for which errors.Is(err, context.DeadlineExceeded)
+	// holds; nil if it found the flow.
+	Err error
 }
 
 // RequestInfo describes how a request was answered, for
