@@ -51,51 +51,15 @@ func openDB(ctx context.Context, spec string, log *slog.Logger) (d *database, er
 	ctx, cancel := context.WithTimeout(ctx, startTimeout)
 	defer cancel()
 
-	var driver, dsn, shown string
-	var secrets []string // the passwords in spec, masked in every error
-	var dialect sqlstore.Dialect
-	switch {
-	case strings.HasPrefix(spec, "sqlite:"):
-		path := strings.TrimPrefix(spec, "sqlite:")
-		if path == "" {
-			return nil, errors.New("-db sqlite:PATH: the path is empty")
-		}
-		driver, dialect, shown = "sqlite", sqlstore.SQLite, spec
-		if path == ":memory:" {
-			dsn = "file::memory:"
-		} else {
-			// Writers wait for each other rather than fail; readers do
-			// not wait for writers.
-			dsn = "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) +
-				"?_pragma=busy_timeout(5000)&_pragma=journal_mode(wal)"
-		}
-	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
-		u, err := url.Parse(spec)
-		if err != nil {
-			return nil, errors.New("-db: not a PostgreSQL URL") // url's error would quote the password
-		}
-		// A password holding "/", "?" or "#" unencoded ends the host early:
-		// its rest lands in the path, query or fragment, where an "@" tells.
-		// One holding "@" is split where url.Parse splits it (the last "@")
-		// but not pgx (the first): pgx's errors would show its pieces.
-		if strings.Contains(u.EscapedPath(), "@") || strings.Contains(u.Fragment, "@") ||
-			u.User == nil && strings.Contains(u.RawQuery, "@") ||
-			strings.Contains(rawUserinfo(spec), "@") {
-			return nil, errors.New(`-db: an "@" in the password or after the host: percent-encode "/", "?", "#" and "@" in the password`)
-		}
-		driver, dialect, dsn = "pgx", sqlstore.Postgres, spec
-		shown, secrets = redactURL(spec, u)
-	default:
-		// Not shown: it may be a key=value connection string, or another
-		// form, with a password that this code cannot find.
-		return nil, errors.New("-db: want sqlite:PATH or a postgres:// URL (the value given is not shown: it may hold a password)")
-	}
-
-	db, err := sql.Open(driver, dsn)
+	ds, err := parseDBSpec(spec)
 	if err != nil {
 		return nil, err
 	}
-	if dsn == "file::memory:" {
+	db, err := sql.Open(ds.driver, ds.dsn)
+	if err != nil {
+		return nil, err
+	}
+	if ds.dsn == "file::memory:" {
 		db.SetMaxOpenConns(1) // each connection to :memory: is a database of its own
 	} else {
 		db.SetMaxOpenConns(maxConns)
@@ -105,13 +69,13 @@ func openDB(ctx context.Context, spec string, log *slog.Logger) (d *database, er
 		if err != nil {
 			db.Close()
 			// The driver's errors may quote the connection string.
-			err = fmt.Errorf("database %s: %s", shown, mask(withoutQuote(err), secrets))
+			err = fmt.Errorf("database %s: %s", ds.shown, mask(withoutQuote(err), ds.secrets))
 		}
 	}()
 	if err := db.PingContext(ctx); err != nil {
 		return nil, err
 	}
-	store, err := sqlstore.New(db, dialect)
+	store, err := sqlstore.New(db, ds.dialect)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +86,58 @@ func openDB(ctx context.Context, spec string, log *slog.Logger) (d *database, er
 	if err := loadFixtures(ctx, d, log); err != nil {
 		return nil, err
 	}
-	log.Info("serving from the database", "db", shown, "dialect", dialect.String())
+	log.Info("serving from the database", "db", ds.shown, "dialect", ds.dialect.String())
+	return d, nil
+}
+
+// A dbSpec is what the demo makes of a -db value.
+type dbSpec struct {
+	driver, dsn string
+	dialect     sqlstore.Dialect
+	shown       string   // the value as the demo prints it: no password
+	secrets     []string // the passwords in it, masked in every error
+}
+
+// parseDBSpec reads a -db value: sqlite:PATH, or a postgres:// or
+// postgresql:// URL. Its errors never quote the value, which may hold a
+// password this code cannot find.
+func parseDBSpec(spec string) (d dbSpec, err error) {
+	switch {
+	case strings.HasPrefix(spec, "sqlite:"):
+		path := strings.TrimPrefix(spec, "sqlite:")
+		if path == "" {
+			return dbSpec{}, errors.New("-db sqlite:PATH: the path is empty")
+		}
+		d.driver, d.dialect, d.shown = "sqlite", sqlstore.SQLite, spec
+		if path == ":memory:" {
+			d.dsn = "file::memory:"
+		} else {
+			// Writers wait for each other rather than fail; readers do
+			// not wait for writers.
+			d.dsn = "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path) +
+				"?_pragma=busy_timeout(5000)&_pragma=journal_mode(wal)"
+		}
+	case strings.HasPrefix(spec, "postgres://"), strings.HasPrefix(spec, "postgresql://"):
+		u, err := url.Parse(spec)
+		if err != nil {
+			return dbSpec{}, errors.New("-db: not a PostgreSQL URL") // url's error would quote the password
+		}
+		// A password holding "/", "?" or "#" unencoded ends the host early:
+		// its rest lands in the path, query or fragment, where an "@" tells.
+		// One holding "@" is split where url.Parse splits it (the last "@")
+		// but not pgx (the first): pgx's errors would show its pieces.
+		if strings.Contains(u.EscapedPath(), "@") || strings.Contains(u.Fragment, "@") ||
+			u.User == nil && strings.Contains(u.RawQuery, "@") ||
+			strings.Contains(rawUserinfo(spec), "@") {
+			return dbSpec{}, errors.New(`-db: an "@" in the password or after the host: percent-encode "/", "?", "#" and "@" in the password`)
+		}
+		d.driver, d.dialect, d.dsn = "pgx", sqlstore.Postgres, spec
+		d.shown, d.secrets = redactURL(spec, u)
+	default:
+		// Not shown: it may be a key=value connection string, or another
+		// form, with a password that this code cannot find.
+		return dbSpec{}, errors.New("-db: want sqlite:PATH or a postgres:// URL (the value given is not shown: it may hold a password)")
+	}
 	return d, nil
 }
 
