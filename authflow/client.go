@@ -176,6 +176,9 @@ func WithoutValidation() ClientOption {
 func NewClient(baseURL string, opts ...ClientOption) (*Client, error) {
 	// The errors never quote baseURL, which may hold a password where a
 	// URL cannot (in a path, or as user:password@host without a scheme).
+	if baseURL == "" {
+		return nil, errors.New("authflow: NewClient: the base URL is empty")
+	}
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		if ue, ok := err.(*url.Error); ok {

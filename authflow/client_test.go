@@ -340,7 +340,11 @@ func TestNewClientRefuses(t *testing.T) {
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithRetry(authflow.RetryPolicy{MaxRetries: 1, InitialDelay: -1})}},
 		{"https://api.example.com", []authflow.ClientOption{authflow.WithRetry(authflow.RetryPolicy{MaxRetries: 1, InitialDelay: 2 * time.Second, MaxDelay: time.Second})}},
 	} {
-		if _, err := authflow.NewClient(tt.url, tt.opts...); err == nil {
+		_, err := authflow.NewClient(tt.url, tt.opts...)
+		if tt.url == "" && (err == nil || err.Error() != "authflow: NewClient: the base URL is empty") {
+			t.Errorf("NewClient(\"\"): %v, want the error that says the base URL is empty", err)
+		}
+		if err == nil {
 			t.Errorf("NewClient(%q) succeeded", tt.url)
 		} else if strings.Contains(err.Error(), "pass") && strings.Contains(tt.url, "pass") {
 			t.Errorf("NewClient error leaks the password: %v", err)
