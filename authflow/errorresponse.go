@@ -31,8 +31,8 @@ const (
 //     validation make them) counts as anything else: it may describe the
 //     server's own data. To refuse the client's input with a 400, make the
 //     error with apierrors.New(apierrors.InvalidValue, message). So does an
-//     error that an API answered or a [Client] returned (its Attempts or
-//     StatusCode is not 0): it is another server's answer, and may name
+//     error that an API answered, or that a [Client] returned after it sent
+//     a request (its Attempts or StatusCode is not 0): it is another server's answer, and may name
 //     that server; pass on what you mean to, such as
 //     errors.Is(err, apierrors.NotFound), as an error of your own.
 //

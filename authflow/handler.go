@@ -452,14 +452,6 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		timedOut bool // the timer answered
 	)
 	timer := time.AfterFunc(h.storeTimeout, func() {
-		// No server recovers a panic on this goroutine (in a hook, the
-		// logger or the ResponseWriter): it would end the process.
-		defer func() {
-			if v := recover(); v != nil {
-				h.logFailure(r.Context(), slog.LevelError, "panic after the store's time limit", id,
-					fmt.Sprint(v), string(debug.Stack()))
-			}
-		}()
 		mu.Lock()
 		defer mu.Unlock()
 		if returned {
@@ -467,14 +459,24 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 		}
 		timedOut = true
 		cancel(errStoreTimeout)
-		h.logFailure(r.Context(), slog.LevelError, "request failed during the fetch", id, errStoreTimeout.Error(), "")
-		writeConst(w, r, http.StatusInternalServerError, bodyInternal)
-		_ = http.NewResponseController(w).Flush() // the client has its answer now
+		// No server recovers a panic on this goroutine: each step that runs
+		// code of others (the logger, the ResponseWriter, the hooks) is
+		// guarded, so that one that panics ends neither the process nor the
+		// steps after it.
+		h.onTimer(r.Context(), id, func() {
+			h.logFailure(r.Context(), slog.LevelError, "request failed during the fetch", id, errStoreTimeout.Error(), "")
+		})
+		h.onTimer(r.Context(), id, func() {
+			writeConst(w, r, http.StatusInternalServerError, bodyInternal)
+			_ = http.NewResponseController(w).Flush() // the client has its answer now
+		})
 		if h.hooked {
 			d := h.clock() - began
-			h.storeDone(sctx, id, d, errStoreTimeout)
-			h.requestDone(rs, RequestInfo{AuthflowID: id, Status: http.StatusInternalServerError,
-				Code: apierrors.Unexpected, StoreTime: d, Err: errStoreTimeout})
+			h.onTimer(r.Context(), id, func() { h.storeDone(sctx, id, d, errStoreTimeout) })
+			h.onTimer(r.Context(), id, func() {
+				h.requestDone(rs, RequestInfo{AuthflowID: id, Status: http.StatusInternalServerError,
+					Code: apierrors.Unexpected, StoreTime: d, Err: errStoreTimeout})
+			})
 		}
 	})
 	defer func() {
@@ -508,6 +510,19 @@ func (h *handler) fetch(w http.ResponseWriter, r *http.Request, ctx context.Cont
 	}
 	flow, err = h.store.FetchAuthflow(ctx, id)
 	return flow, stored, 0, err, false
+}
+
+// onTimer runs f on the goroutine of the store's timer, where no server
+// recovers a panic: a panic in f is logged, unless the logger is what
+// panics, rather than ending the process.
+func (h *handler) onTimer(ctx context.Context, id ids.AuthflowID, f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			defer func() { _ = recover() }() // the logger's own panic: nothing left to tell
+			h.logFailure(ctx, slog.LevelError, "panic after the store's time limit", id, fmt.Sprint(v), string(debug.Stack()))
+		}
+	}()
+	f()
 }
 
 // storeClock returns h.clock() when a hook is set, else 0.

@@ -28,11 +28,12 @@ import (
 // still called. A panic in RequestStart or RequestDone goes on to net/http's
 // server, which logs it and drops the connection (RequestDone is then not
 // called, or was called already). On the timer's goroutine, where no server
-// would recover it, a panic is logged, and the hooks not yet called are not
-// called. A panic with [http.ErrAbortHandler] in the Authorizer, the Store,
-// StoreStart or StoreDone aborts the request, as net/http defines: StoreDone
-// (once StoreStart has returned) and RequestDone are called first, with that
-// error and status 0.
+// would recover it, a panic is logged (unless the logger is what panics) and
+// what follows still runs: the 500 is sent, and RequestDone is called after
+// a StoreDone that panicked. A panic with [http.ErrAbortHandler] in the
+// Authorizer, the Store, StoreStart or StoreDone aborts the request, as
+// net/http defines: StoreDone (once StoreStart has returned) and RequestDone
+// are called first, with that error and status 0.
 type HandlerHooks struct {
 	// RequestStart is called when a request arrives, after its request ID is
 	// chosen (ctx carries it: see [RequestID]) and before it is

@@ -2,6 +2,8 @@ package authflow_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -54,21 +56,30 @@ func TestServeStartHooksReturningNil(t *testing.T) {
 	}
 }
 
-// TestServeHookPanicOnTimer checks that a StoreDone or RequestDone hook that
-// panics on the goroutine of the store's timer does not end the process,
-// as a panic there would, with no net/http recovery above it. It runs the
-// handler in a child process and checks that it exits cleanly.
+// TestServeHookPanicOnTimer checks that code of others that panics on the
+// goroutine of the store's timer, where no net/http recovery is above it,
+// ends neither the process nor the steps after it: a StoreDone hook, and
+// the logger itself. Each case runs the handler in a child process, which
+// checks that the client got its 500 and that RequestDone was called, and
+// exits cleanly.
 func TestServeHookPanicOnTimer(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("AUTHFLOW_HOOK_PANIC_CHILD") == "1" {
-		hookPanicChild()
+	if which := os.Getenv("AUTHFLOW_HOOK_PANIC_CHILD"); which != "" {
+		if err := timerPanicChild(which); err != nil {
+			t.Fatal(err)
+		}
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeHookPanicOnTimer$")
-	cmd.Env = append(os.Environ(), "AUTHFLOW_HOOK_PANIC_CHILD=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("the process serving a request whose StoreDone hook panics on the timer's goroutine ended: %v\n%s", err, bounded(string(out)))
+	for _, which := range []string{"StoreDone", "logger"} {
+		t.Run(which, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestServeHookPanicOnTimer$")
+			cmd.Env = append(os.Environ(), "AUTHFLOW_HOOK_PANIC_CHILD="+which)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("the process serving a request whose %s panics on the timer's goroutine failed: %v\n%s", which, err, bounded(string(out)))
+			}
+		})
 	}
 }
 
@@ -79,31 +90,56 @@ func bounded(s string) string {
 	return s
 }
 
-// hookPanicChild serves one request whose store passes its time limit and
-// whose StoreDone hook panics, and waits until the store has returned.
-func hookPanicChild() {
+// panicHandler is a slog.Handler that panics on every record.
+type panicHandler struct{ slog.Handler }
+
+func (panicHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (panicHandler) Handle(context.Context, slog.Record) error { panic("logger bug") }
+
+// timerPanicChild serves one request whose store passes its time limit,
+// with which (the StoreDone hook, or the logger) panicking, and reports
+// whether the client got its 500 and RequestDone was called.
+func timerPanicChild(which string) error {
 	release, returned := make(chan struct{}), make(chan struct{})
 	store := storeFunc(func(ctx context.Context, id ids.AuthflowID) (*authflow.Authflow, error) {
 		defer close(returned)
 		<-release
 		return examples.Authflow(), nil
 	})
+	requestDone := make(chan authflow.RequestInfo, 1)
+	hooks := authflow.HandlerHooks{RequestDone: func(_ context.Context, info authflow.RequestInfo) { requestDone <- info }}
+	logger := slog.New(slog.DiscardHandler)
+	switch which {
+	case "StoreDone":
+		hooks.StoreDone = func(context.Context, authflow.StoreInfo) { panic("hook bug") }
+	case "logger":
+		logger = slog.New(panicHandler{})
+	}
 	h, err := authflow.NewHandler(store, authflow.AllowAll{}, authflow.WithStoreTimeout(time.Millisecond),
-		authflow.WithLogger(slog.New(slog.DiscardHandler)),
-		authflow.WithHandlerHooks(authflow.HandlerHooks{
-			StoreDone: func(context.Context, authflow.StoreInfo) { panic("hook bug") },
-		}))
+		authflow.WithLogger(logger), authflow.WithHandlerHooks(hooks))
 	if err != nil {
-		panic(err)
+		return err
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
+	defer func() { close(release); <-returned }()
 	resp, err := http.Get(srv.URL + authflow.PathPrefix + seedID)
-	if err == nil {
-		resp.Body.Close()
+	if err != nil {
+		return err
 	}
-	close(release)
-	<-returned
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		return fmt.Errorf("status %d, want the time limit's 500", resp.StatusCode)
+	}
+	select {
+	case info := <-requestDone:
+		if info.Status != http.StatusInternalServerError {
+			return fmt.Errorf("RequestDone: status %d, want 500", info.Status)
+		}
+	case <-time.After(10 * time.Second):
+		return errors.New("RequestDone was not called")
+	}
+	return nil
 }
 
 // TestServeStoreAbortStopsTimer checks that a store that aborts the request

@@ -25,9 +25,9 @@ import (
 //     module's decoding or validation produced while the store read its own
 //     data (an [*apierrors.Error] for which IsReport is true, such as
 //     [DecodeAuthflow]'s errors): it describes the server's data, not the
-//     client's request. So is an error that an API answered ([Client]'s
-//     errors, whose Attempts or StatusCode is not 0): it describes a call to
-//     another server. A store that reads another Authflow API passes on
+//     client's request. So is an error that an API answered, or that a
+//     [Client] returned after it sent a request (its Attempts or StatusCode
+//     is not 0): it describes a call to another server. A store that reads another Authflow API passes on
 //     what it means to, such as errors.Is(err, apierrors.NotFound), as an
 //     error of its own.
 //
