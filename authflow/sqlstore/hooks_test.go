@@ -322,17 +322,8 @@ func TestHooksContext(t *testing.T) {
 // succeeds.
 func TestHooksSQLiteBusy(t *testing.T) {
 	t.Parallel()
-	e := sqlitePlain.setup(t)
+	e, flow, lock := plainWithLock(t)
 	ctx := context.Background()
-	flow := examples.Authflow()
-	if err := e.store.Put(ctx, flow); err != nil {
-		t.Fatal(err)
-	}
-	lock, err := openPlain(t, e.dsn).Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
 	rec := new(recorder)
 	rec.done = func(ev event) {
 		if ev.st.Attempt == 1 && ev.info.Err != nil {

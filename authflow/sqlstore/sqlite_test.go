@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/authflow-dev/authflow-go/authflow"
 	"github.com/authflow-dev/authflow-go/authflow/sqlstore"
 	"github.com/authflow-dev/authflow-go/examples"
 	"github.com/authflow-dev/authflow-go/internal/dbtest"
@@ -68,23 +69,32 @@ func openPlain(t testing.TB, path string) *sql.DB {
 	return db
 }
 
+// plainWithLock returns a store on SQLite opened the plain way, holding
+// the seed flow, and a connection of its own to the same database, closed
+// when t ends, for the test to lock the database with.
+func plainWithLock(t *testing.T) (*env, *authflow.Authflow, *sql.Conn) {
+	t.Helper()
+	e := sqlitePlain.setup(t)
+	flow := examples.Authflow()
+	if err := e.store.Put(context.Background(), flow); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := openPlain(t, e.dsn).Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Close() })
+	return e, flow, lock
+}
+
 // TestSQLiteLocked checks that, on SQLite opened the plain way, Put,
 // FetchAuthflow and Delete wait while another connection holds the
 // database locked, until their context ends, and then succeed once it lets
 // go.
 func TestSQLiteLocked(t *testing.T) {
 	t.Parallel()
-	e := sqlitePlain.setup(t)
+	e, flow, lock := plainWithLock(t)
 	ctx := context.Background()
-	flow := examples.Authflow()
-	if err := e.store.Put(ctx, flow); err != nil {
-		t.Fatal(err)
-	}
-	lock, err := openPlain(t, e.dsn).Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
 	// An exclusive lock keeps readers out too.
 	if _, err := lock.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
 		t.Fatal(err)
