@@ -155,17 +155,20 @@ func (t *fatalTB) Fatalf(format string, args ...any) {
 	panic(stopped{})
 }
 
+// run calls f, which stops where it calls Fatalf.
+func (t *fatalTB) run(f func()) {
+	defer func() {
+		if v := recover(); v != nil && v != (stopped{}) {
+			panic(v)
+		}
+	}()
+	f()
+}
+
 func TestNewServerFailsOnANilFlow(t *testing.T) {
 	t.Parallel()
 	tb := &fatalTB{TB: t}
-	func() {
-		defer func() {
-			if v := recover(); v != nil && v != (stopped{}) {
-				panic(v)
-			}
-		}()
-		authflowtest.NewServer(tb, examples.Authflow(), nil)
-	}()
+	tb.run(func() { authflowtest.NewServer(tb, examples.Authflow(), nil) })
 	if !strings.Contains(tb.msg, "flow 1 is nil") {
 		t.Errorf("NewServer with a nil flow: Fatalf message %q, want it to name flow 1", tb.msg)
 	}
@@ -604,14 +607,7 @@ func TestClientFailsTheTestOnABadOption(t *testing.T) {
 	t.Parallel()
 	tb := &fatalTB{TB: t}
 	srv := authflowtest.NewServer(tb)
-	func() {
-		defer func() {
-			if v := recover(); v != nil && v != (stopped{}) {
-				panic(v)
-			}
-		}()
-		srv.Client(authflow.WithMaxBodySize(-1))
-	}()
+	tb.run(func() { srv.Client(authflow.WithMaxBodySize(-1)) })
 	if !strings.Contains(tb.msg, "maximum body size") {
 		t.Errorf("Client with a bad option: Fatalf message %q, want NewClient's error", tb.msg)
 	}
@@ -658,14 +654,7 @@ func TestRequireTokenFailsTheTestOnABadToken(t *testing.T) {
 	t.Parallel()
 	tb := &fatalTB{TB: t}
 	srv := authflowtest.NewServer(tb)
-	func() {
-		defer func() {
-			if v := recover(); v != nil && v != (stopped{}) {
-				panic(v)
-			}
-		}()
-		srv.RequireToken("s3cret\n")
-	}()
+	tb.run(func() { srv.RequireToken("s3cret\n") })
 	if !strings.Contains(tb.msg, "RequireToken") || !strings.Contains(tb.msg, "line break") || strings.Contains(tb.msg, "s3cret") {
 		t.Errorf("RequireToken with a bad token: Fatalf message %q, want BearerToken's error without the token", tb.msg)
 	}
